@@ -1,5 +1,7 @@
 import nx from '@nx/eslint-plugin';
 
+const TEST_FILES = ['**/*.spec.ts', '**/fixtures/**', 'test/**'];
+
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -9,6 +11,7 @@ export default [
   },
   {
     files: ['**/*.ts', '**/*.js', '**/*.mjs'],
+    ignores: TEST_FILES,
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
@@ -25,6 +28,22 @@ export default [
           ],
         },
       ],
+      '@typescript-eslint/no-explicit-any': 'error',
+    },
+  },
+  {
+    // Tests (and the fixtures they run) may also use the testing harnesses.
+    files: TEST_FILES,
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          allow: ['^.*/vitest\\.preset(\\.js)?$'],
+          depConstraints: [{ sourceTag: '*', onlyDependOnLibsWithTags: ['type:testing', 'type:lib', 'type:proto'] }],
+          allowCircularSelfDependency: true,
+        },
+      ],
+      '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-explicit-any': 'error',
     },
   },

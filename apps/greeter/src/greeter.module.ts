@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { GreeterController } from './greeter.controller.js';
+
+@Module({ controllers: [GreeterController] })
+export class GreeterModule {}

@@ -1,0 +1,8 @@
+export { startEtcdCluster, type EtcdCluster, type EtcdClusterOptions, type EtcdMember } from './etcd/etcd-cluster.js';
+export { etcdBinary } from './etcd/etcd-binary.js';
+export { etcdGet, etcdPut } from './etcd/etcd-http.js';
+export { freePort, freePorts } from './ports.js';
+export { waitFor, type WaitOptions } from './wait-for.js';
+export { spawnTracked, stopChild, exited, liveChildCount, captureOutput } from './child-processes.js';
+export { isProcessAlive } from './process-state.js';
+export { checkHealth, waitForServing } from './grpc-health.js';
