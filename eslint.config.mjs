@@ -7,7 +7,14 @@ export default [
   ...nx.configs['flat/typescript'],
   ...nx.configs['flat/javascript'],
   {
-    ignores: ['**/dist', '**/out-tsc', '**/node_modules', '**/src/gen/**', '**/vite.config.*.timestamp*', '**/vitest.config.*.timestamp*'],
+    ignores: [
+      '**/dist',
+      '**/out-tsc',
+      '**/node_modules',
+      '**/src/gen/**',
+      '**/vite.config.*.timestamp*',
+      '**/vitest.config.*.timestamp*',
+    ],
   },
   {
     files: ['**/*.ts', '**/*.js', '**/*.mjs'],
@@ -21,7 +28,10 @@ export default [
           depConstraints: [
             { sourceTag: 'type:proto', onlyDependOnLibsWithTags: ['type:proto'] },
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib', 'type:proto'] },
-            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:testing', 'type:lib', 'type:proto'] },
+            {
+              sourceTag: 'type:testing',
+              onlyDependOnLibsWithTags: ['type:testing', 'type:lib', 'type:proto'],
+            },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:proto'] },
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:testing', 'type:lib', 'type:proto'] },
             { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['*'] },
@@ -39,7 +49,9 @@ export default [
         'error',
         {
           allow: ['^.*/vitest\\.preset(\\.js)?$'],
-          depConstraints: [{ sourceTag: '*', onlyDependOnLibsWithTags: ['type:testing', 'type:lib', 'type:proto'] }],
+          depConstraints: [
+            { sourceTag: '*', onlyDependOnLibsWithTags: ['type:testing', 'type:lib', 'type:proto'] },
+          ],
           allowCircularSelfDependency: true,
         },
       ],

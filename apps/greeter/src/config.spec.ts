@@ -15,9 +15,17 @@ describe('loadConfig', () => {
 
   it.each([
     [['--port', 'abc'], {}, 'port (--port or GREETER_PORT) must be an integer from 0 to 65535, got "abc"'],
-    [[], { GREETER_PORT: '70000' }, 'port (--port or GREETER_PORT) must be an integer from 0 to 65535, got "70000"'],
+    [
+      [],
+      { GREETER_PORT: '70000' },
+      'port (--port or GREETER_PORT) must be an integer from 0 to 65535, got "70000"',
+    ],
     [['--host', ''], {}, 'host must not be empty'],
-    [['--shutdown-timeout-ms=-5'], {}, 'shutdown timeout (--shutdown-timeout-ms or GREETER_SHUTDOWN_TIMEOUT_MS) must be an integer from 0 to 600000, got "-5"'],
+    [
+      ['--shutdown-timeout-ms=-5'],
+      {},
+      'shutdown timeout (--shutdown-timeout-ms or GREETER_SHUTDOWN_TIMEOUT_MS) must be an integer from 0 to 600000, got "-5"',
+    ],
     [['--prot', '1'], {}, "Unknown option '--prot'"],
     [['extra'], {}, "Unexpected argument 'extra'"],
   ])('rejects %j %j with a message naming the problem', (argv, env, message) => {

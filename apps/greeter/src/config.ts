@@ -35,7 +35,13 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): GreeterConfi
   if (host.trim() === '') throw new Error('host must not be empty (--host or GREETER_HOST)');
   return {
     host,
-    port: parseInteger('port (--port or GREETER_PORT)', values.port ?? env['GREETER_PORT'], DEFAULT_CONFIG.port, 0, 65535),
+    port: parseInteger(
+      'port (--port or GREETER_PORT)',
+      values.port ?? env['GREETER_PORT'],
+      DEFAULT_CONFIG.port,
+      0,
+      65535,
+    ),
     shutdownTimeoutMs: parseInteger(
       'shutdown timeout (--shutdown-timeout-ms or GREETER_SHUTDOWN_TIMEOUT_MS)',
       values['shutdown-timeout-ms'] ?? env['GREETER_SHUTDOWN_TIMEOUT_MS'],
@@ -55,7 +61,13 @@ export class UsageRequested extends Error {
   }
 }
 
-function parseInteger(what: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+function parseInteger(
+  what: string,
+  raw: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
   if (raw.trim() === '' || !Number.isInteger(value) || value < min || value > max) {

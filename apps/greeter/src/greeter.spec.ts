@@ -1,4 +1,11 @@
-import { credentials, Metadata, status, type ServiceError, loadPackageDefinition, type Client } from '@grpc/grpc-js';
+import {
+  credentials,
+  Metadata,
+  status,
+  type ServiceError,
+  loadPackageDefinition,
+  type Client,
+} from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -93,7 +100,9 @@ describe('greeter (in-process, real gRPC over loopback)', () => {
   it('reports SERVING on the standard health service, overall and for Greeter', async () => {
     expect(await checkHealth(greeter.address)).toBe('SERVING');
     expect(await checkHealth(greeter.address, 'helloworld.v1.Greeter')).toBe('SERVING');
-    await expect(checkHealth(greeter.address, 'no.such.Service')).rejects.toMatchObject({ code: status.NOT_FOUND });
+    await expect(checkHealth(greeter.address, 'no.such.Service')).rejects.toMatchObject({
+      code: status.NOT_FOUND,
+    });
   });
 
   it('lists Greeter and health through server reflection', async () => {
@@ -102,10 +111,23 @@ describe('greeter (in-process, real gRPC over loopback)', () => {
       '../proto/grpc/reflection/v1/reflection.proto',
     );
     const pkg = loadPackageDefinition(loadSync(reflectionProto)) as unknown as {
-      grpc: { reflection: { v1: { ServerReflection: new (a: string, c: ReturnType<typeof credentials.createInsecure>) => Client } } };
+      grpc: {
+        reflection: {
+          v1: {
+            ServerReflection: new (a: string, c: ReturnType<typeof credentials.createInsecure>) => Client;
+          };
+        };
+      };
     };
-    const reflection = new pkg.grpc.reflection.v1.ServerReflection(greeter.address, credentials.createInsecure());
-    const call = (reflection as unknown as { serverReflectionInfo(): NodeJS.ReadWriteStream & { write(m: object): boolean } }).serverReflectionInfo();
+    const reflection = new pkg.grpc.reflection.v1.ServerReflection(
+      greeter.address,
+      credentials.createInsecure(),
+    );
+    const call = (
+      reflection as unknown as {
+        serverReflectionInfo(): NodeJS.ReadWriteStream & { write(m: object): boolean };
+      }
+    ).serverReflectionInfo();
     const replies = collect<{ listServicesResponse?: { service: { name: string }[] } }>(call);
     call.write({ listServices: '' });
     call.end();

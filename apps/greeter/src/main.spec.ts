@@ -32,9 +32,13 @@ describe('greeter main (child process from dist/)', () => {
   });
 
   it('exits 2 with the problem named for bad arguments', async () => {
-    const failure = await run(process.execPath, [MAIN, '--port', 'nope']).catch((e: { code: number; stderr: string }) => e);
+    const failure = await run(process.execPath, [MAIN, '--port', 'nope']).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(failure).toMatchObject({ code: 2 });
-    expect((failure as { stderr: string }).stderr).toContain('port (--port or GREETER_PORT) must be an integer from 0 to 65535, got "nope"');
+    expect((failure as { stderr: string }).stderr).toContain(
+      'port (--port or GREETER_PORT) must be an integer from 0 to 65535, got "nope"',
+    );
   });
 
   it('exits 1 naming the port when it is already in use', async () => {
@@ -42,9 +46,13 @@ describe('greeter main (child process from dist/)', () => {
     const holder = spawnTracked(process.execPath, [MAIN, '--port', String(port)]);
     try {
       await waitForServing(`127.0.0.1:${port}`);
-      const failure = await run(process.execPath, [MAIN, '--port', String(port)]).catch((e: { code: number; stderr: string }) => e);
+      const failure = await run(process.execPath, [MAIN, '--port', String(port)]).catch(
+        (e: { code: number; stderr: string }) => e,
+      );
       expect(failure).toMatchObject({ code: 1 });
-      expect((failure as { stderr: string }).stderr).toContain(`cannot listen on 127.0.0.1:${port}: port already in use`);
+      expect((failure as { stderr: string }).stderr).toContain(
+        `cannot listen on 127.0.0.1:${port}: port already in use`,
+      );
     } finally {
       await stopChild(holder);
     }

@@ -22,10 +22,10 @@ export async function startGreeter(
   // grpc-js reports a taken port only as "No address added"; check first so the error names the cause.
   await assertPortFree(config.host, config.port);
   const health = createHealth();
-  const app: INestMicroservice = await NestFactory.createMicroservice(
-    GreeterModule,
-    { ...greeterGrpcOptions(config, health), logger: logger === false ? false : ['error', 'warn', 'log'] },
-  );
+  const app: INestMicroservice = await NestFactory.createMicroservice(GreeterModule, {
+    ...greeterGrpcOptions(config, health),
+    logger: logger === false ? false : ['error', 'warn', 'log'],
+  });
   try {
     await app.listen();
   } catch (error) {
@@ -43,7 +43,9 @@ export async function startGreeter(
         health.setStatus('', 'NOT_SERVING');
         health.setStatus(GREETER_SERVICE, 'NOT_SERVING');
         await withTimeout(app.close(), config.shutdownTimeoutMs, () =>
-          logger === false ? undefined : logger.warn(`in-flight calls did not finish within ${config.shutdownTimeoutMs} ms`),
+          logger === false
+            ? undefined
+            : logger.warn(`in-flight calls did not finish within ${config.shutdownTimeoutMs} ms`),
         );
       })();
       return closing;

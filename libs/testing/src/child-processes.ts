@@ -40,7 +40,11 @@ export function exited(child: ChildProcess): Promise<{ code: number | null; sign
 }
 
 /** Sends `signal`, and SIGKILL if the child is still alive after `graceMs`; resolves on exit. */
-export async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', graceMs = 5000): Promise<void> {
+export async function stopChild(
+  child: ChildProcess,
+  signal: NodeJS.Signals = 'SIGTERM',
+  graceMs = 5000,
+): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const done = exited(child);
   child.kill(signal);

@@ -1,4 +1,9 @@
-export { startEtcdCluster, type EtcdCluster, type EtcdClusterOptions, type EtcdMember } from './etcd/etcd-cluster.js';
+export {
+  startEtcdCluster,
+  type EtcdCluster,
+  type EtcdClusterOptions,
+  type EtcdMember,
+} from './etcd/etcd-cluster.js';
 export { etcdBinary } from './etcd/etcd-binary.js';
 export { etcdGet, etcdPut } from './etcd/etcd-http.js';
 export { freePort, freePorts } from './ports.js';

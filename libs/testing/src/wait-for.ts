@@ -11,7 +11,10 @@ export interface WaitOptions {
  * Polls `probe` until it returns a value other than `undefined`/`false`, and returns that value.
  * On timeout it throws, naming what was awaited and the last error the probe threw.
  */
-export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, options: WaitOptions): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  options: WaitOptions,
+): Promise<T> {
   const deadline = Date.now() + options.timeoutMs;
   let lastError: unknown;
   for (;;) {

@@ -9,10 +9,12 @@ export function etcdBinary(): string {
   try {
     const out = execFileSync(bin, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     const version = /etcd Version: (\d+)\.(\d+)/.exec(out);
-    if (version && (Number(version[1]) > 3 || (Number(version[1]) === 3 && Number(version[2]) >= 4))) return bin;
+    if (version && (Number(version[1]) > 3 || (Number(version[1]) === 3 && Number(version[2]) >= 4)))
+      return bin;
     throw new Error(`etcd at "${bin}" is too old (need 3.4+): ${out.split('\n')[0]}`);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`etcd not found ("${bin}"): ${INSTALL_HINT}`);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new Error(`etcd not found ("${bin}"): ${INSTALL_HINT}`);
     throw error;
   }
 }

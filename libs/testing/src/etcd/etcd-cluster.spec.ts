@@ -60,15 +60,26 @@ describe('startEtcdCluster', () => {
     expect(pids.filter(alive)).toEqual([]);
   });
 
-  it.each(['throw', 'exit'])('leaves no etcd behind when the owning process dies (%s) without stopping', async (how) => {
-    const script = join(here, 'fixtures', 'abandon-cluster.mjs');
-    const result = await run(process.execPath, [script, '3', how]).catch((error: { stdout: string; code: number }) => error);
-    const report = JSON.parse(String(result.stdout).trim().split('\n')[0]!) as { pids: number[]; dataDir: string };
-    expect(report.pids).toHaveLength(3);
-    // The exit hook sends SIGKILL as the owner dies; the kernel finishes the kills a moment later.
-    await waitFor(() => report.pids.filter(alive).length === 0, { timeoutMs: 2000, what: 'abandoned etcd members to die' });
-    expect(report.pids.filter(alive)).toEqual([]);
-  });
+  it.each(['throw', 'exit'])(
+    'leaves no etcd behind when the owning process dies (%s) without stopping',
+    async (how) => {
+      const script = join(here, 'fixtures', 'abandon-cluster.mjs');
+      const result = await run(process.execPath, [script, '3', how]).catch(
+        (error: { stdout: string; code: number }) => error,
+      );
+      const report = JSON.parse(String(result.stdout).trim().split('\n')[0]!) as {
+        pids: number[];
+        dataDir: string;
+      };
+      expect(report.pids).toHaveLength(3);
+      // The exit hook sends SIGKILL as the owner dies; the kernel finishes the kills a moment later.
+      await waitFor(() => report.pids.filter(alive).length === 0, {
+        timeoutMs: 2000,
+        what: 'abandoned etcd members to die',
+      });
+      expect(report.pids.filter(alive)).toEqual([]);
+    },
+  );
 
   it('rejects a bad size and names a missing binary', async () => {
     await expect(startEtcdCluster({ size: 0 })).rejects.toThrow(/size must be a positive integer, got 0/);

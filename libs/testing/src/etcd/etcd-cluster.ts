@@ -59,7 +59,8 @@ interface MemberState {
  */
 export async function startEtcdCluster(options: EtcdClusterOptions = {}): Promise<EtcdCluster> {
   const size = options.size ?? 1;
-  if (!Number.isInteger(size) || size < 1) throw new Error(`etcd cluster size must be a positive integer, got ${size}`);
+  if (!Number.isInteger(size) || size < 1)
+    throw new Error(`etcd cluster size must be a positive integer, got ${size}`);
   const startTimeoutMs = options.startTimeoutMs ?? 20_000;
   const bin = etcdBinary();
   const root = mkdtempSync(join(options.baseDir ?? tmpdir(), 'flotilla-etcd-'));
@@ -77,17 +78,28 @@ export async function startEtcdCluster(options: EtcdClusterOptions = {}): Promis
 
   const launch = (m: MemberState): void => {
     const child = spawnTracked(bin, [
-      '--name', m.name,
-      '--data-dir', m.dataDir,
-      '--listen-client-urls', `http://127.0.0.1:${m.clientPort}`,
-      '--advertise-client-urls', `http://127.0.0.1:${m.clientPort}`,
-      '--listen-peer-urls', `http://127.0.0.1:${m.peerPort}`,
-      '--initial-advertise-peer-urls', `http://127.0.0.1:${m.peerPort}`,
-      '--initial-cluster', initialCluster,
-      '--initial-cluster-token', token,
-      '--initial-cluster-state', 'new',
-      '--logger', 'zap',
-      '--log-level', 'warn',
+      '--name',
+      m.name,
+      '--data-dir',
+      m.dataDir,
+      '--listen-client-urls',
+      `http://127.0.0.1:${m.clientPort}`,
+      '--advertise-client-urls',
+      `http://127.0.0.1:${m.clientPort}`,
+      '--listen-peer-urls',
+      `http://127.0.0.1:${m.peerPort}`,
+      '--initial-advertise-peer-urls',
+      `http://127.0.0.1:${m.peerPort}`,
+      '--initial-cluster',
+      initialCluster,
+      '--initial-cluster-token',
+      token,
+      '--initial-cluster-state',
+      'new',
+      '--logger',
+      'zap',
+      '--log-level',
+      'warn',
     ]);
     m.process = child;
     m.output = captureOutput(child);
@@ -96,15 +108,23 @@ export async function startEtcdCluster(options: EtcdClusterOptions = {}): Promis
   const healthy = async (m: MemberState): Promise<boolean> => {
     const child = m.process;
     if (!child || child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`etcd member ${m.name} exited (code ${child?.exitCode}, signal ${child?.signalCode}):\n${m.output()}`);
+      throw new Error(
+        `etcd member ${m.name} exited (code ${child?.exitCode}, signal ${child?.signalCode}):\n${m.output()}`,
+      );
     }
-    const response = await fetch(`http://127.0.0.1:${m.clientPort}/health`, { signal: AbortSignal.timeout(1000) });
+    const response = await fetch(`http://127.0.0.1:${m.clientPort}/health`, {
+      signal: AbortSignal.timeout(1000),
+    });
     const body = (await response.json()) as { health?: string };
     return body.health === 'true';
   };
 
   const waitMember = (m: MemberState, timeoutMs: number) =>
-    waitFor(() => healthy(m), { timeoutMs, intervalMs: 50, what: `etcd member ${m.name} on 127.0.0.1:${m.clientPort} to become healthy` });
+    waitFor(() => healthy(m), {
+      timeoutMs,
+      intervalMs: 50,
+      what: `etcd member ${m.name} on 127.0.0.1:${m.clientPort} to become healthy`,
+    });
 
   let stopped = false;
   const stop = async (): Promise<void> => {
@@ -161,7 +181,11 @@ export async function startEtcdCluster(options: EtcdClusterOptions = {}): Promis
       await waitMember(m, startTimeoutMs);
     },
     async waitHealthy(timeoutMs = startTimeoutMs) {
-      await Promise.all(members.filter((m) => m.process?.exitCode === null && m.process.signalCode === null).map((m) => waitMember(m, timeoutMs)));
+      await Promise.all(
+        members
+          .filter((m) => m.process?.exitCode === null && m.process.signalCode === null)
+          .map((m) => waitMember(m, timeoutMs)),
+      );
     },
     stop,
   };

@@ -7,7 +7,8 @@ export async function etcdPut(clientUrl: string, key: string, value: string): Pr
     body: JSON.stringify({ key: b64(key), value: b64(value) }),
     signal: AbortSignal.timeout(5000),
   });
-  if (!response.ok) throw new Error(`etcd put ${key} via ${clientUrl}: HTTP ${response.status} ${await response.text()}`);
+  if (!response.ok)
+    throw new Error(`etcd put ${key} via ${clientUrl}: HTTP ${response.status} ${await response.text()}`);
 }
 
 export async function etcdGet(clientUrl: string, key: string): Promise<string | undefined> {
@@ -16,7 +17,8 @@ export async function etcdGet(clientUrl: string, key: string): Promise<string | 
     body: JSON.stringify({ key: b64(key) }),
     signal: AbortSignal.timeout(5000),
   });
-  if (!response.ok) throw new Error(`etcd get ${key} via ${clientUrl}: HTTP ${response.status} ${await response.text()}`);
+  if (!response.ok)
+    throw new Error(`etcd get ${key} via ${clientUrl}: HTTP ${response.status} ${await response.text()}`);
   const body = (await response.json()) as { kvs?: { value?: string }[] };
   const value = body.kvs?.[0]?.value;
   return value === undefined ? undefined : Buffer.from(value, 'base64').toString('utf8');

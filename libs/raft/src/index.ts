@@ -1,0 +1,24 @@
+export * from './core/types.js';
+export type { Message, MessageType } from './core/messages.js';
+export { isRequest, messageSize } from './core/messages.js';
+export { DEFAULT_OPTIONS, type RaftOptions } from './core/options.js';
+export { createRng, type Rng } from './core/rng.js';
+export type { Ready } from './core/ready.js';
+export type { ConfigChange } from './core/config-change.js';
+export {
+  RaftNode,
+  type NodeStatus,
+  type PeerStatus,
+  type ProposeError,
+  type ProposeResult,
+  type RaftNodeInit,
+  type RestoredState,
+} from './core/raft-node.js';
+export type { Storage, PersistedState } from './interfaces/storage.js';
+export type { Transport, MessageHandler } from './interfaces/transport.js';
+export type { StateMachine } from './interfaces/state-machine.js';
+export type { Clock, TimerHandle } from './interfaces/clock.js';
+export { MemoryStorage } from './memory/memory-storage.js';
+export { MemoryNetwork } from './memory/memory-network.js';
+export { ManualClock } from './memory/manual-clock.js';
+export { SystemClock } from './memory/system-clock.js';

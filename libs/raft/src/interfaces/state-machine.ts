@@ -1,0 +1,11 @@
+/**
+ * The replicated application. Commands are applied in log order, exactly once per server
+ * lifetime: after a restart the server restores the latest snapshot, then re-applies later
+ * committed entries, so `apply` must be deterministic and `restore` must replace all state.
+ */
+export interface StateMachine<Result = unknown> {
+  apply(command: Uint8Array, index: number): Result | Promise<Result>;
+  /** Serialized state covering every command applied so far. */
+  snapshot(): Uint8Array | Promise<Uint8Array>;
+  restore(snapshot: Uint8Array): void | Promise<void>;
+}

@@ -1,0 +1,19 @@
+import type { Message } from '../core/messages.js';
+import type { NodeId } from '../core/types.js';
+
+export type MessageHandler = (message: Message) => void;
+
+/**
+ * Carries Raft messages between servers. Best effort: messages may be lost, duplicated, delayed
+ * or reordered; Raft tolerates all of these. `send` must not block the caller: an implementation
+ * queues and reports failures by dropping (optionally counting) the message.
+ */
+export interface Transport {
+  readonly id: NodeId;
+  /** Queue `message` for `message.to`. */
+  send(message: Message): void;
+  /** Registers the single handler for incoming messages addressed to `id`. */
+  listen(handler: MessageHandler): void;
+  /** Stops delivery in both directions and releases resources. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,52 @@
+"""A gRPC client written without any Flotilla code: Python grpcio with stubs generated from the same
+.proto files. It calls each Greeter RPC shape and the standard health check, and prints one JSON
+object with what it saw. Usage: greeter_client.py PROTO_ROOT HEALTH_PROTO_ROOT ADDRESS OUT_DIR"""
+import importlib
+import json
+import sys
+
+from grpc_tools import protoc
+import grpc
+
+
+def generate(out_dir, include, proto):
+    code = protoc.main(["protoc", f"-I{include}", f"--python_out={out_dir}", f"--grpc_python_out={out_dir}", proto])
+    if code != 0:
+        raise SystemExit(f"protoc failed ({code}) for {proto}")
+
+
+def main():
+    proto_root, health_root, address, out_dir = sys.argv[1:5]
+    generate(out_dir, proto_root, f"{proto_root}/helloworld/v1/greeter.proto")
+    generate(out_dir, health_root, f"{health_root}/health/v1/health.proto")
+    sys.path.insert(0, out_dir)
+    greeter_pb2 = importlib.import_module("helloworld.v1.greeter_pb2")
+    greeter_grpc = importlib.import_module("helloworld.v1.greeter_pb2_grpc")
+    health_pb2 = importlib.import_module("health.v1.health_pb2")
+    health_grpc = importlib.import_module("health.v1.health_pb2_grpc")
+
+    result = {}
+    with grpc.insecure_channel(address) as channel:
+        stub = greeter_grpc.GreeterStub(channel)
+        req = greeter_pb2.HelloRequest
+        result["unary"] = stub.SayHello(req(name="Python"), timeout=5).message
+        result["server_stream"] = [r.message for r in stub.SayHelloServerStream(req(name="Py", count=3), timeout=5)]
+        result["client_stream"] = stub.SayHelloClientStream(iter([req(name="a"), req(name="b")]), timeout=5).message
+        result["bidi"] = [r.message for r in stub.SayHelloBidi(iter([req(name="x"), req(name="y")]), timeout=5)]
+        try:
+            stub.SayHello(req(name=""), timeout=5)
+            result["invalid"] = None
+        except grpc.RpcError as error:
+            result["invalid"] = {"code": error.code().name, "details": error.details()}
+        health = health_grpc.HealthStub(channel)
+        result["health"] = health_pb2.HealthCheckResponse.ServingStatus.Name(
+            health.Check(health_pb2.HealthCheckRequest(service=""), timeout=5).status
+        )
+        result["health_greeter"] = health_pb2.HealthCheckResponse.ServingStatus.Name(
+            health.Check(health_pb2.HealthCheckRequest(service="helloworld.v1.Greeter"), timeout=5).status
+        )
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
