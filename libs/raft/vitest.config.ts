@@ -1,5 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import { flotillaVitest } from '../../vitest.preset.js';
 
-export default defineConfig({
-  test: { include: ['src/**/*.spec.ts'], environment: 'node', testTimeout: 60000 },
-});
+export default flotillaVitest({ testTimeout: 60_000 });

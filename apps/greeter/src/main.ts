@@ -13,6 +13,7 @@ async function main(): Promise<void> {
   }
   const greeter = await startGreeter(config);
   console.log(`greeter listening on ${greeter.address}`);
+  if (greeter.registration) console.log(`greeter registered in etcd as ${greeter.registration.key}`);
 
   const stop = (signal: NodeJS.Signals) => {
     console.log(`greeter: ${signal} received, shutting down`);

@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { Logger, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { INestMicroservice } from '@nestjs/common';
+import { createDiscovery, deregisterGracefully, type Discovery, type Registration } from '@flotilla/discovery';
 import type { GreeterConfig } from './config.js';
 import { GreeterModule } from './greeter.module.js';
 import { createHealth, formatHostPort, GREETER_SERVICE, greeterGrpcOptions } from './grpc-options.js';
@@ -10,7 +11,12 @@ import { createHealth, formatHostPort, GREETER_SERVICE, greeterGrpcOptions } fro
 export interface RunningGreeter {
   /** `host:port` the server listens on. */
   readonly address: string;
-  /** Marks the server NOT_SERVING, lets in-flight calls finish (up to the shutdown timeout), then stops. */
+  /** The etcd registration, when the greeter was started with one. */
+  readonly registration: Registration | undefined;
+  /**
+   * Marks the server NOT_SERVING, lets in-flight calls finish (up to the shutdown timeout), then stops.
+   * When registered: NOT_SERVING, revoke the lease, wait the drain delay, then the above.
+   */
   close(): Promise<void>;
 }
 
@@ -35,22 +41,70 @@ export async function startGreeter(
   health.setStatus('', 'SERVING');
   health.setStatus(GREETER_SERVICE, 'SERVING');
 
+  const markNotServing = () => {
+    health.setStatus('', 'NOT_SERVING');
+    health.setStatus(GREETER_SERVICE, 'NOT_SERVING');
+  };
+  const closeServer = () =>
+    withTimeout(app.close(), config.shutdownTimeoutMs, () =>
+      logger === false ? undefined : logger.warn(`in-flight calls did not finish within ${config.shutdownTimeoutMs} ms`),
+    );
+
+  // Register only once SERVING, so nobody is sent here before the server can answer.
+  const r = config.registration;
+  let discovery: Discovery | undefined;
+  let registration: Registration | undefined;
+  if (r) {
+    try {
+      discovery = await createDiscovery({ endpoints: r.etcd });
+      registration = await discovery.register({
+        service: r.serviceName,
+        instanceId: r.instanceId,
+        address: r.advertise ?? address,
+        ttl: r.ttl,
+        metadata: { version: GREETER_VERSION, ...(r.zone ? { zone: r.zone } : {}), ...(r.weight ? { weight: r.weight } : {}) },
+      });
+    } catch (error) {
+      markNotServing();
+      await discovery?.close().catch(() => undefined);
+      await closeServer();
+      throw new Error(`greeter: cannot register in etcd: ${(error as Error).message}`);
+    }
+    if (logger !== false) logRegistration(registration, logger);
+  }
+
   let closing: Promise<void> | undefined;
   return {
     address,
+    registration,
     close() {
       closing ??= (async () => {
-        health.setStatus('', 'NOT_SERVING');
-        health.setStatus(GREETER_SERVICE, 'NOT_SERVING');
-        await withTimeout(app.close(), config.shutdownTimeoutMs, () =>
-          logger === false
-            ? undefined
-            : logger.warn(`in-flight calls did not finish within ${config.shutdownTimeoutMs} ms`),
-        );
+        if (!r) {
+          markNotServing();
+          await closeServer();
+          return;
+        }
+        await deregisterGracefully({
+          markNotServing,
+          registration,
+          drainMs: r.drainMs,
+          closeServer,
+          onStep: (step, detail) => (logger === false ? undefined : logger.log(`shutdown ${step}: ${detail}`)),
+        });
+        await discovery?.close();
       })();
       return closing;
     },
   };
+}
+
+/** Reported in the etcd registration metadata. */
+export const GREETER_VERSION = '0.0.0';
+
+function logRegistration(registration: Registration, logger: LoggerService): void {
+  registration.on('state', (state) => logger.log(`etcd registration ${state}: ${registration.key}`));
+  registration.on('retrying', ({ error, delayMs }) => logger.warn(`etcd registration failed (${error.message}); retrying in ${delayMs} ms`));
+  registration.on('keyRestored', ({ key }) => logger.warn(`etcd key ${key} was deleted from outside; put it back`));
 }
 
 function assertPortFree(host: string, port: number): Promise<void> {

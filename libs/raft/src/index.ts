@@ -22,3 +22,11 @@ export { MemoryStorage } from './memory/memory-storage.js';
 export { MemoryNetwork } from './memory/memory-network.js';
 export { ManualClock } from './memory/manual-clock.js';
 export { SystemClock } from './memory/system-clock.js';
+export {
+  RaftServer,
+  type RaftServerEvents,
+  type RaftServerOptions,
+  type ServerStatus,
+} from './server/raft-server.js';
+export { NotLeaderError, ProposalDroppedError, ServerStoppedError } from './server/errors.js';
+export { TypedEmitter } from './server/typed-emitter.js';

@@ -9,7 +9,7 @@ export interface EtcdTlsOptions {
 }
 
 export interface EtcdConnectionOptions {
-  /** One or more etcd client URLs (`http://host:port`, `https://host:port`), as a list or comma-separated. */
+  /** One or more etcd client URLs (`http://host:port`, `https://host:port`, or bare `host:port` for http), as a list or comma-separated. */
   endpoints: string | readonly string[];
   /** TLS settings; `https://` endpoints without this use the system CA roots. */
   tls?: EtcdTlsOptions;
@@ -38,7 +38,11 @@ export interface ResolvedEtcdOptions {
 /** Validates connection options and fills in defaults; throws InvalidArgumentError naming the bad field. */
 export function resolveEtcdOptions(options: EtcdConnectionOptions): ResolvedEtcdOptions {
   const raw = typeof options.endpoints === 'string' ? options.endpoints.split(',') : [...(options.endpoints ?? [])];
-  const endpoints = raw.map((e) => e.trim()).filter((e) => e !== '');
+  // A bare host:port means plain http, as etcdctl reads it.
+  const endpoints = raw
+    .map((e) => e.trim())
+    .filter((e) => e !== '')
+    .map((e) => (e.includes('://') ? e : `http://${e}`));
   if (endpoints.length === 0) throw new InvalidArgumentError('etcd endpoints must list at least one URL, e.g. http://127.0.0.1:2379');
   for (const endpoint of endpoints) {
     let url: URL;

@@ -31,7 +31,8 @@ export class RaftLog {
     const first = log.snapshotIndex + 1;
     log.entries = entries.filter((e) => e.index >= first);
     for (let i = 0; i < log.entries.length; i++) {
-      if (log.entries[i].index !== first + i) throw new Error(`raft log: gap in restored entries at ${first + i}`);
+      if (log.entries[i].index !== first + i)
+        throw new Error(`raft log: gap in restored entries at ${first + i}`);
     }
     log.stable = log.persisting = log.lastIndex();
     log.committed = Math.max(log.snapshotIndex, Math.min(commit, log.lastIndex()));
@@ -112,7 +113,12 @@ export class RaftLog {
   }
 
   /** Follower side of AppendEntries. Returns the last new index, or undefined if prev does not match. */
-  maybeAppend(prevIndex: number, prevTerm: number, commit: number, entries: readonly Entry[]): number | undefined {
+  maybeAppend(
+    prevIndex: number,
+    prevTerm: number,
+    commit: number,
+    entries: readonly Entry[],
+  ): number | undefined {
     if (!this.matchTerm(prevIndex, prevTerm)) return undefined;
     const lastNew = prevIndex + entries.length;
     const ci = this.findConflict(entries);
@@ -129,7 +135,8 @@ export class RaftLog {
     if (entries.length === 0) return;
     const first = entries[0].index;
     if (first <= this.committed) throw new Error(`raft log: overwrite committed index ${first}`);
-    if (first > this.lastIndex() + 1) throw new Error(`raft log: gap appending ${first} after ${this.lastIndex()}`);
+    if (first > this.lastIndex() + 1)
+      throw new Error(`raft log: gap appending ${first} after ${this.lastIndex()}`);
     this.entries.length = first - this.snapshotIndex - 1;
     for (const e of entries) this.entries.push(e);
     this.stable = Math.min(this.stable, first - 1);
@@ -138,7 +145,8 @@ export class RaftLog {
 
   commitTo(index: number): void {
     if (index <= this.committed) return;
-    if (index > this.lastIndex()) throw new Error(`raft log: commit ${index} beyond last ${this.lastIndex()}`);
+    if (index > this.lastIndex())
+      throw new Error(`raft log: commit ${index} beyond last ${this.lastIndex()}`);
     this.committed = index;
   }
 
@@ -185,7 +193,8 @@ export class RaftLog {
   /** Drop entries <= index (covered by a snapshot). */
   compact(index: number): void {
     if (index <= this.snapshotIndex) return;
-    if (index > this.applied || index > this.stable) throw new Error(`raft log: compact ${index} beyond applied/stable`);
+    if (index > this.applied || index > this.stable)
+      throw new Error(`raft log: compact ${index} beyond applied/stable`);
     const term = this.term(index);
     if (term === undefined) throw new Error(`raft log: compact unknown index ${index}`);
     this.entries = this.entries.slice(index - this.snapshotIndex);

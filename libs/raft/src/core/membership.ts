@@ -1,4 +1,4 @@
-import type { ConfigChange } from './config-change.js';
+import type { ConfigChange, ConfigEntry } from './config-change.js';
 import type { MembershipConfig, NodeId } from './types.js';
 
 /** Voters and learners. Immutable: changes return a new value. */
@@ -35,6 +35,10 @@ export class Membership {
     }
     if (change.type === 'add-learner' && this.isVoter(change.id)) return `${change.id} is already a voter`;
     return null;
+  }
+
+  applyEntry(entry: ConfigEntry): Membership {
+    return entry.type === 'bootstrap' ? new Membership(entry.config) : this.apply(entry);
   }
 
   apply(change: ConfigChange): Membership {

@@ -13,7 +13,10 @@ export function majorityCommitted(voters: readonly NodeId[], match: (id: NodeId)
 }
 
 /** Vote tally; missing entries in `votes` are outstanding. */
-export function majorityVoteResult(voters: readonly NodeId[], votes: ReadonlyMap<NodeId, boolean>): VoteResult {
+export function majorityVoteResult(
+  voters: readonly NodeId[],
+  votes: ReadonlyMap<NodeId, boolean>,
+): VoteResult {
   if (voters.length === 0) return 'won';
   let granted = 0;
   let missing = 0;

@@ -1,4 +1,10 @@
-import { decodeConfigChange, encodeConfigChange, type ConfigChange } from './config-change.js';
+import {
+  decodeConfigEntry,
+  encodeBootstrap,
+  encodeConfigChange,
+  type ConfigChange,
+  type ConfigEntry,
+} from './config-change.js';
 import { RaftLog } from './log.js';
 import { Membership } from './membership.js';
 import type {
@@ -19,7 +25,16 @@ import { ReadOnlyQueue } from './read-only.js';
 import type { Ready } from './ready.js';
 import type { Rng } from './rng.js';
 import { EMPTY_HARD_STATE, sameHardState } from './types.js';
-import type { Entry, HardState, MembershipConfig, NodeId, ReadState, Role, Snapshot, SoftState } from './types.js';
+import type {
+  Entry,
+  HardState,
+  MembershipConfig,
+  NodeId,
+  ReadState,
+  Role,
+  Snapshot,
+  SoftState,
+} from './types.js';
 
 export interface RestoredState {
   readonly hardState: HardState;
@@ -30,7 +45,10 @@ export interface RestoredState {
 export interface RaftNodeInit {
   readonly options: Partial<RaftOptions> & { readonly id: NodeId };
   readonly rng: Rng;
-  /** Initial membership when there is no snapshot. Must be the same on every start; joining nodes pass none. */
+  /**
+   * Initial membership. Used only when storage is empty: it becomes a committed config entry at
+   * index 1 (identical on every initial member). Servers that join later pass none.
+   */
   readonly bootstrap?: MembershipConfig;
   readonly restored?: RestoredState;
 }
@@ -38,7 +56,12 @@ export interface RaftNodeInit {
 export type ProposeError = 'not-leader' | 'transferring' | 'config-pending' | 'invalid-config';
 export type ProposeResult =
   | { readonly ok: true; readonly index: number; readonly term: number }
-  | { readonly ok: false; readonly reason: ProposeError; readonly leader: NodeId | null; readonly detail?: string };
+  | {
+      readonly ok: false;
+      readonly reason: ProposeError;
+      readonly leader: NodeId | null;
+      readonly detail?: string;
+    };
 
 export interface PeerStatus {
   readonly id: NodeId;
@@ -115,10 +138,18 @@ export class RaftNode {
     const hs = restored?.hardState ?? EMPTY_HARD_STATE;
     this.snapshot = restored?.snapshot ?? null;
     this.log = RaftLog.restore(this.snapshot?.meta ?? null, restored?.entries ?? [], hs.commit);
-    this.membership = new Membership(this.snapshot?.meta.config ?? init.bootstrap ?? { voters: [], learners: [] });
+    // Membership is rebuilt from the snapshot plus config entries as they are (re-)applied.
+    this.membership = new Membership(this.snapshot?.meta.config ?? { voters: [], learners: [] });
     this.term = hs.term;
     this.vote = hs.vote;
     this.prevHardState = this.hardState();
+    const fresh = this.snapshot === null && this.log.lastIndex() === 0 && hs.term === 0;
+    if (fresh && init.bootstrap && init.bootstrap.voters.length > 0) {
+      // Like etcd: every initial member writes the same committed config entry at index 1, term 1.
+      this.term = 1;
+      this.log.append([{ index: 1, term: 1, kind: 'config', data: encodeBootstrap(init.bootstrap) }]);
+      this.log.commitTo(1);
+    }
     this.prevSoftState = this.softState();
     this.resetTimers();
   }
@@ -182,7 +213,8 @@ export class RaftNode {
    * `index - trailing` are dropped from memory; the driver compacts storage alike.
    */
   compact(index: number, data: Uint8Array, trailing = 0): Snapshot {
-    if (index > this.log.applied) throw new Error(`raft: snapshot index ${index} beyond applied ${this.log.applied}`);
+    if (index > this.log.applied)
+      throw new Error(`raft: snapshot index ${index} beyond applied ${this.log.applied}`);
     const term = this.log.term(index);
     if (term === undefined) throw new Error(`raft: snapshot index ${index} is not in the log`);
     this.snapshot = { meta: { index, term, config: this.membership.toConfig() }, data };
@@ -283,7 +315,7 @@ export class RaftNode {
     for (const e of rd.committedEntries) {
       if (e.index <= this.log.applied) continue;
       this.log.applied = e.index;
-      if (e.kind === 'config') this.applyConfigChange(decodeConfigChange(e.data));
+      if (e.kind === 'config') this.applyConfigEntry(decodeConfigEntry(e.data));
     }
   }
 
@@ -370,7 +402,7 @@ export class RaftNode {
     if (self) self.maybeUpdate(this.log.stable);
     // Config changes wait until everything before this term's no-op is applied (single-step safety).
     this.pendingConfIndex = this.log.lastIndex();
-    this.appendLocal('normal', new Uint8Array(0));
+    this.appendLocal('noop', new Uint8Array(0));
   }
 
   private promotable(): boolean {
@@ -459,7 +491,8 @@ export class RaftNode {
 
   private quorumActive(): boolean {
     const votes = new Map<NodeId, boolean>();
-    for (const id of this.membership.voters) votes.set(id, id === this.id || (this.progress.get(id)?.recentActive ?? false));
+    for (const id of this.membership.voters)
+      votes.set(id, id === this.id || (this.progress.get(id)?.recentActive ?? false));
     return majorityVoteResult(this.membership.voters, votes) === 'won';
   }
 
@@ -468,7 +501,8 @@ export class RaftNode {
   /** Returns whether to process `m` further. */
   private acceptHigherTerm(m: Message): boolean {
     if (m.type === 'vote' || m.type === 'pre-vote') {
-      const inLease = this.options.checkQuorum && this.leader !== null && this.electionElapsed < this.options.electionTicks;
+      const inLease =
+        this.options.checkQuorum && this.leader !== null && this.electionElapsed < this.options.electionTicks;
       if (inLease && !m.force) return false; // a live leader exists: do not let a partitioned node disrupt it
     }
     if (m.type === 'pre-vote') return true; // pre-votes never change our term
@@ -479,7 +513,10 @@ export class RaftNode {
   }
 
   private replyToStaleTerm(m: Message): void {
-    if ((this.options.checkQuorum || this.options.preVote) && (m.type === 'append' || m.type === 'heartbeat')) {
+    if (
+      (this.options.checkQuorum || this.options.preVote) &&
+      (m.type === 'append' || m.type === 'heartbeat')
+    ) {
       // Tell a deposed leader about the new term so it steps down.
       this.sendAppendResponse(m.from, 0, false);
     } else if (m.type === 'pre-vote') {
@@ -507,7 +544,8 @@ export class RaftNode {
   }
 
   private handleVoteResponse(m: VoteResponse): void {
-    const expected = this.role === 'pre-candidate' ? 'pre-vote-resp' : this.role === 'candidate' ? 'vote-resp' : null;
+    const expected =
+      this.role === 'pre-candidate' ? 'pre-vote-resp' : this.role === 'candidate' ? 'vote-resp' : null;
     if (m.type !== expected) return;
     this.votes.set(m.from, m.granted);
     const result = this.tally();
@@ -543,7 +581,13 @@ export class RaftNode {
 
   private handleHeartbeat(m: HeartbeatRequest): void {
     this.log.commitTo(Math.min(m.commit, this.log.lastIndex()));
-    const resp: HeartbeatResponse = { type: 'heartbeat-resp', from: this.id, to: m.from, term: this.term, context: m.context };
+    const resp: HeartbeatResponse = {
+      type: 'heartbeat-resp',
+      from: this.id,
+      to: m.from,
+      term: this.term,
+      context: m.context,
+    };
     this.msgs.push(resp);
   }
 
@@ -635,7 +679,12 @@ export class RaftNode {
     const entries =
       pr.next > this.log.lastIndex()
         ? []
-        : this.log.slice(pr.next, this.log.lastIndex() + 1, this.options.maxEntriesPerMessage, this.options.maxBytesPerMessage);
+        : this.log.slice(
+            pr.next,
+            this.log.lastIndex() + 1,
+            this.options.maxEntriesPerMessage,
+            this.options.maxBytesPerMessage,
+          );
     if (entries.length === 0 && !sendIfEmpty) return false;
     const m: AppendRequest = {
       type: 'append',
@@ -720,7 +769,8 @@ export class RaftNode {
     pr.recentActive = true;
     pr.probeSent = false;
     if (pr.state === 'replicate' && pr.inflights.full()) pr.inflights.freeFirstOne();
-    if (pr.state === 'snapshot') this.sendSnapshotChunk(m.from, pr); // retry a lost chunk
+    if (pr.state === 'snapshot')
+      this.sendSnapshotChunk(m.from, pr); // retry a lost chunk
     else if (pr.match < this.log.lastIndex()) this.sendAppend(m.from);
     if (m.context !== null) {
       const acks = this.readOnly.ack(m.from, m.context);
@@ -772,8 +822,8 @@ export class RaftNode {
     }
   }
 
-  private applyConfigChange(change: ConfigChange): void {
-    this.membership = this.membership.apply(change);
+  private applyConfigEntry(entry: ConfigEntry): void {
+    this.membership = this.membership.applyEntry(entry);
     if (this.role !== 'leader') return;
     if (!this.membership.isVoter(this.id)) {
       this.becomeFollower(this.term, null);
@@ -783,21 +833,34 @@ export class RaftNode {
       const pr = this.progress.get(id);
       if (pr) pr.isLearner = this.membership.isLearner(id);
       else {
-        this.progress.set(id, new Progress(this.log.lastIndex() + 1, this.options.maxInflight, this.membership.isLearner(id)));
+        this.progress.set(
+          id,
+          new Progress(this.log.lastIndex() + 1, this.options.maxInflight, this.membership.isLearner(id)),
+        );
         this.sendAppend(id);
       }
     }
     for (const id of [...this.progress.keys()]) {
       if (!this.membership.isMember(id)) this.progress.delete(id);
     }
-    if (this.leadTransferee !== null && !this.membership.isVoter(this.leadTransferee)) this.leadTransferee = null;
+    if (this.leadTransferee !== null && !this.membership.isVoter(this.leadTransferee))
+      this.leadTransferee = null;
     this.maybeCommit();
   }
 
   // ---------------------------------------------------------------- responses
 
   private sendAppendResponse(to: NodeId, index: number, reject: boolean): void {
-    const m: AppendResponse = { type: 'append-resp', from: this.id, to, term: this.term, index, reject, hintIndex: 0, hintTerm: 0 };
+    const m: AppendResponse = {
+      type: 'append-resp',
+      from: this.id,
+      to,
+      term: this.term,
+      index,
+      reject,
+      hintIndex: 0,
+      hintTerm: 0,
+    };
     this.msgs.push(m);
   }
 
@@ -806,7 +869,14 @@ export class RaftNode {
   }
 
   private sendSnapshotResponse(to: NodeId, snapshotIndex: number, nextOffset: number): void {
-    const m: SnapshotChunkResponse = { type: 'snapshot-resp', from: this.id, to, term: this.term, snapshotIndex, nextOffset };
+    const m: SnapshotChunkResponse = {
+      type: 'snapshot-resp',
+      from: this.id,
+      to,
+      term: this.term,
+      snapshotIndex,
+      nextOffset,
+    };
     this.msgs.push(m);
   }
 }

@@ -3,8 +3,8 @@ export type NodeId = string;
 
 export type Role = 'follower' | 'pre-candidate' | 'candidate' | 'leader';
 
-/** `normal` entries carry application commands (empty data = leader no-op); `config` entries carry a ConfigChange. */
-export type EntryKind = 'normal' | 'config';
+/** `normal`: an application command. `noop`: appended by a new leader. `config`: a ConfigChange. */
+export type EntryKind = 'normal' | 'noop' | 'config';
 
 export interface Entry {
   readonly index: number;

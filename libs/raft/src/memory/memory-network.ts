@@ -14,19 +14,18 @@ export class MemoryNetwork {
   dropped = 0;
 
   transport(id: NodeId): Transport {
-    const net = this;
     let closed = false;
     return {
       id,
-      send(message: Message): void {
-        if (!closed) net.deliver(message);
+      send: (message: Message): void => {
+        if (!closed) this.deliver(message);
       },
-      listen(handler: MessageHandler): void {
-        net.handlers.set(id, handler);
+      listen: (handler: MessageHandler): void => {
+        this.handlers.set(id, handler);
       },
-      async close(): Promise<void> {
+      close: async (): Promise<void> => {
         closed = true;
-        net.handlers.delete(id);
+        this.handlers.delete(id);
       },
     };
   }

@@ -53,7 +53,8 @@ export class MemoryStorage implements Storage {
 
   compactSync(index: number): void {
     if (index <= this.offset) return;
-    if (!this.snap || this.snap.meta.index < index) throw new Error(`memory storage: compact ${index} not covered by snapshot`);
+    if (!this.snap || this.snap.meta.index < index)
+      throw new Error(`memory storage: compact ${index} not covered by snapshot`);
     this.log = this.log.slice(Math.min(this.log.length, index - this.offset));
     this.offset = index;
   }

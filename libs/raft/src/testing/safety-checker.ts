@@ -72,13 +72,17 @@ export class SafetyChecker {
       if (t === undefined) continue; // covered by an installed snapshot
       const known = this.committed.get(idx);
       if (known !== undefined && known !== t) {
-        this.fail(`state machine safety: server ${server} committed term ${t} at index ${idx}, previously term ${known}`);
+        this.fail(
+          `state machine safety: server ${server} committed term ${t} at index ${idx}, previously term ${known}`,
+        );
         return;
       }
       if (known === undefined) this.committed.set(idx, t);
       for (const l of leaders) {
         if (l.term > t && idx > l.log.snapshotIndex && l.log.term(idx) !== t) {
-          this.fail(`leader completeness: leader ${l.id} of term ${l.term} lacks committed entry ${idx}/${t}`);
+          this.fail(
+            `leader completeness: leader ${l.id} of term ${l.term} lacks committed entry ${idx}/${t}`,
+          );
           return;
         }
       }

@@ -110,6 +110,10 @@ class SimClusterImpl implements SimClusterExt {
     return this.sched.now;
   }
 
+  messageCount(type: Message['type']): number {
+    return this.net.messageCount(type);
+  }
+
   eventCount(): number {
     return this.events;
   }
@@ -156,7 +160,9 @@ class SimClusterImpl implements SimClusterExt {
         try {
           ev.fn();
         } catch (e) {
-          this.fail(`sim: exception at t=${this.sched.now}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+          this.fail(
+            `sim: exception at t=${this.sched.now}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+          );
         }
       }
     } finally {
@@ -458,7 +464,10 @@ class SimClusterImpl implements SimClusterExt {
           if (count > 0 && count >= expectedServers && got === command) return index;
           await this.sleep(20);
         }
-        if (!retry) throw new Error(`one(${command}) failed to reach agreement (index ${index} not committed by ${expectedServers} servers in 2 s)`);
+        if (!retry)
+          throw new Error(
+            `one(${command}) failed to reach agreement (index ${index} not committed by ${expectedServers} servers in 2 s)`,
+          );
       } else {
         await this.sleep(50);
       }
@@ -601,7 +610,11 @@ class SimClusterImpl implements SimClusterExt {
     try {
       while (this.now() - t0 < timeoutMs) {
         if (pending.failed !== null) throw new Error(`read failed: ${pending.failed}`);
-        if (pending.index !== null && s.incarnation === pending.incarnation && s.applier.lastApplied >= pending.index) {
+        if (
+          pending.index !== null &&
+          s.incarnation === pending.incarnation &&
+          s.applier.lastApplied >= pending.index
+        ) {
           return s.applier.log.slice(1, pending.index + 1).map((c) => c ?? undefined);
         }
         await this.sleep(5);

@@ -20,6 +20,7 @@ export class SimNetwork {
   private groups: Map<number, number> | null = null;
   private readonly rpcs: number[];
   bytes = 0;
+  private readonly byType = new Map<string, number>();
 
   constructor(
     readonly n: number,
@@ -73,6 +74,12 @@ export class SimNetwork {
   /** Called when a message reaches its destination. */
   delivered(to: number, m: Message): void {
     if (isRequest(m)) this.rpcs[to]++;
+    this.byType.set(m.type, (this.byType.get(m.type) ?? 0) + 1);
+  }
+
+  /** Delivered messages of `type`. */
+  messageCount(type: Message['type']): number {
+    return this.byType.get(type) ?? 0;
   }
 
   rpcCount(i?: number): number {

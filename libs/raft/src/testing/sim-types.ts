@@ -1,3 +1,4 @@
+import type { MessageType } from '../core/messages.js';
 import type { NodeStatus } from '../core/raft-node.js';
 import type { RaftOptions } from '../core/options.js';
 
@@ -72,6 +73,8 @@ export interface SimClusterExt extends SimCluster {
   linearizableRead(i: number, timeoutMs?: number): Promise<readonly (string | undefined)[]>;
   /** Throws if a check failed so far. */
   checkHealthy(): void;
+  /** Delivered messages of one type (e.g. 'snapshot' chunks). */
+  messageCount(type: MessageType): number;
   /** Number of scheduler events processed. */
   eventCount(): number;
 }

@@ -1,0 +1,138 @@
+/**
+ * The one file that touches grpc-js's `experimental` API (resolvers and load balancers). That API
+ * is not covered by semver and changed shape in grpc-js 1.14 (resolver listeners became a single
+ * function taking StatusOr values; load balancers take endpoint lists). grpc-js is pinned to
+ * 1.14.7; when it moves, only this file should need to change.
+ */
+import { type ChannelOptions, experimental, type ServiceConfig, type status } from '@grpc/grpc-js';
+
+/** A backend address as a resolver reports it. */
+export interface ResolvedAddress {
+  host: string;
+  port: number;
+  /** Registry metadata (e.g. `weight`), handed to load balancers on the endpoint; see endpointMetadata(). */
+  metadata?: Readonly<Record<string, unknown>>;
+}
+
+/** Where a name resolver sends its results. */
+export interface ResolutionSink {
+  /**
+   * A new set of endpoints (one address each), with an optional service config (e.g. the LB policy)
+   * and a note that grpc-js adds to errors (e.g. why the set is empty). An empty set makes calls fail.
+   */
+  update(addresses: readonly ResolvedAddress[], serviceConfig?: ServiceConfig | null, note?: string): void;
+  /**
+   * Resolution failed. Channels that already have endpoints keep using them; others fail calls
+   * with `code` and `details` until the next update.
+   */
+  error(code: status, details: string): void;
+}
+
+export interface ResolveTarget {
+  scheme: string;
+  authority: string;
+  /** `greeter` for `etcd:///greeter`. */
+  path: string;
+}
+
+export interface NameResolver {
+  /** The channel asks for fresh results (e.g. after a connection failure). */
+  refresh(): void;
+  /** The channel no longer needs this resolver; `refresh()` may follow to restart it. */
+  destroy(): void;
+}
+
+export interface NameResolverFactory {
+  create(target: ResolveTarget, sink: ResolutionSink, channelOptions: ChannelOptions): NameResolver;
+  /** The `:authority` for channels to this target. Must not contain '/' (Node's HTTP/2 server rejects it). */
+  defaultAuthority(target: ResolveTarget): string;
+}
+
+/**
+ * Registers `factory` for targets `<scheme>:///...` on every channel created afterwards.
+ * Registering a scheme again replaces the earlier factory.
+ */
+export function registerNameResolver(scheme: string, factory: NameResolverFactory): void {
+  const toTarget = (uri: experimental.GrpcUri): ResolveTarget => ({
+    scheme: uri.scheme ?? scheme,
+    authority: uri.authority ?? '',
+    path: uri.path,
+  });
+  class AdaptedResolver implements experimental.Resolver {
+    private readonly inner: NameResolver;
+    constructor(target: experimental.GrpcUri, listener: experimental.ResolverListener, channelOptions: ChannelOptions) {
+      // grpc-js forbids calling the listener synchronously from the constructor or updateResolution.
+      const deliver = (fn: () => void) => process.nextTick(fn);
+      const sink: ResolutionSink = {
+        update: (addresses, serviceConfig = null, note = '') =>
+          deliver(() =>
+            listener(
+              experimental.statusOrFromValue(addresses.map(toEndpoint)),
+              {},
+              serviceConfig === null ? null : experimental.statusOrFromValue(serviceConfig),
+              note,
+            ),
+          ),
+        error: (code, details) => deliver(() => listener(experimental.statusOrFromError({ code, details }), {}, null, details)),
+      };
+      this.inner = factory.create(toTarget(target), sink, channelOptions);
+    }
+    updateResolution(): void {
+      this.inner.refresh();
+    }
+    destroy(): void {
+      this.inner.destroy();
+    }
+    static getDefaultAuthority(target: experimental.GrpcUri): string {
+      return factory.defaultAuthority(toTarget(target));
+    }
+  }
+  experimental.registerResolver(scheme, AdaptedResolver);
+}
+
+/** grpc-js passes endpoint objects through to the LB policy untouched, so metadata can ride along. */
+interface EndpointWithMetadata extends experimental.Endpoint {
+  metadata?: Readonly<Record<string, unknown>>;
+}
+
+function toEndpoint(a: ResolvedAddress): EndpointWithMetadata {
+  const endpoint: EndpointWithMetadata = { addresses: [{ host: a.host, port: a.port }] };
+  if (a.metadata !== undefined) endpoint.metadata = a.metadata;
+  return endpoint;
+}
+
+/** The registry metadata a resolver attached to `endpoint` (see ResolvedAddress), if any. */
+export function endpointMetadata(endpoint: experimental.Endpoint): Readonly<Record<string, unknown>> | undefined {
+  return (endpoint as EndpointWithMetadata).metadata;
+}
+
+// Load-balancing building blocks, re-exported for @flotilla/rpc so that it too stays off the
+// experimental namespace. Values:
+export const registerLoadBalancerType = experimental.registerLoadBalancerType;
+export const isLoadBalancerNameRegistered = experimental.isLoadBalancerNameRegistered;
+export const selectLbConfigFromList = experimental.selectLbConfigFromList;
+export const parseLoadBalancingConfig = experimental.parseLoadBalancingConfig;
+export const createChildChannelControlHelper = experimental.createChildChannelControlHelper;
+export const LeafLoadBalancer = experimental.LeafLoadBalancer;
+export const ChildLoadBalancerHandler = experimental.ChildLoadBalancerHandler;
+export const QueuePicker = experimental.QueuePicker;
+export const UnavailablePicker = experimental.UnavailablePicker;
+export const PickResultType = experimental.PickResultType;
+export const EndpointMap = experimental.EndpointMap;
+export const endpointToString = experimental.endpointToString;
+export const subchannelAddressToString = experimental.subchannelAddressToString;
+export const statusOrFromValue = experimental.statusOrFromValue;
+export const statusOrFromError = experimental.statusOrFromError;
+// Types:
+export type LoadBalancer = experimental.LoadBalancer;
+export type ChannelControlHelper = experimental.ChannelControlHelper;
+export type TypedLoadBalancingConfig = experimental.TypedLoadBalancingConfig;
+export type LeafLoadBalancer = experimental.LeafLoadBalancer;
+export type ChildLoadBalancerHandler = experimental.ChildLoadBalancerHandler;
+export type Picker = experimental.Picker;
+export type PickArgs = experimental.PickArgs;
+export type PickResult = experimental.PickResult;
+export type Endpoint = experimental.Endpoint;
+export type SubchannelAddress = experimental.SubchannelAddress;
+export type SubchannelInterface = experimental.SubchannelInterface;
+export type StatusOr<T> = experimental.StatusOr<T>;

@@ -1,0 +1,204 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createRng } from '../core/rng.js';
+import type { NodeId } from '../core/types.js';
+import type { StateMachine } from '../interfaces/state-machine.js';
+import { ManualClock } from '../memory/manual-clock.js';
+import { MemoryNetwork } from '../memory/memory-network.js';
+import { MemoryStorage } from '../memory/memory-storage.js';
+import { NotLeaderError } from './errors.js';
+import { RaftServer } from './raft-server.js';
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+/** A tiny key/value store: commands are "key=value"; apply returns the previous value. */
+class KvStore implements StateMachine<string | undefined> {
+  readonly data = new Map<string, string>();
+  apply(command: Uint8Array): string | undefined {
+    const [k, v] = dec.decode(command).split('=');
+    const prev = this.data.get(k);
+    this.data.set(k, v);
+    return prev;
+  }
+  snapshot(): Uint8Array {
+    return enc.encode(JSON.stringify([...this.data]));
+  }
+  restore(snapshot: Uint8Array): void {
+    this.data.clear();
+    for (const [k, v] of JSON.parse(dec.decode(snapshot)) as [string, string][]) this.data.set(k, v);
+  }
+}
+
+interface Member {
+  server: RaftServer<string | undefined>;
+  kv: KvStore;
+  storage: MemoryStorage;
+}
+
+class Harness {
+  readonly clock = new ManualClock();
+  readonly net = new MemoryNetwork();
+  readonly members = new Map<NodeId, Member>();
+
+  async add(
+    id: NodeId,
+    bootstrap: NodeId[] | undefined,
+    snapshotThreshold = 0,
+    storage = new MemoryStorage(),
+  ): Promise<Member> {
+    const kv = new KvStore();
+    const server = await RaftServer.start<string | undefined>({
+      id,
+      bootstrap: bootstrap ? { voters: bootstrap, learners: [] } : undefined,
+      storage,
+      transport: this.net.transport(id),
+      stateMachine: kv,
+      clock: this.clock,
+      rng: createRng(id.charCodeAt(1) * 7919),
+      snapshotThreshold,
+      snapshotTrailing: 2,
+      raft: { snapshotChunkBytes: 64 },
+    });
+    const m = { server, kv, storage };
+    this.members.set(id, m);
+    return m;
+  }
+
+  async leader(): Promise<Member> {
+    for (let i = 0; i < 100; i++) {
+      const ls = [...this.members.values()].filter((m) => m.server.isLeader() && !m.server.status().stopped);
+      if (ls.length === 1) return ls[0];
+      await this.clock.advance(100);
+    }
+    throw new Error('no leader');
+  }
+
+  /** Runs `p` while advancing virtual time. */
+  async run<T>(p: Promise<T>, maxMs = 10_000): Promise<T> {
+    let done = false;
+    let out: { ok: true; v: T } | { ok: false; e: unknown } | undefined;
+    p.then(
+      (v) => ((out = { ok: true, v }), (done = true)),
+      (e: unknown) => ((out = { ok: false, e }), (done = true)),
+    );
+    for (let t = 0; t < maxMs && !done; t += 10) await this.clock.advance(10);
+    if (!out) throw new Error('timed out');
+    if (!out.ok) throw out.e;
+    return out.v;
+  }
+
+  async stopAll(): Promise<void> {
+    for (const m of this.members.values()) await m.server.stop();
+  }
+}
+
+describe('RaftServer (in-memory network, manual clock)', () => {
+  let h: Harness;
+  afterEach(async () => {
+    await h.stopAll();
+  });
+
+  async function cluster(n: number, snapshotThreshold = 0): Promise<Harness> {
+    h = new Harness();
+    const ids = Array.from({ length: n }, (_, i) => `n${i}`);
+    for (const id of ids) await h.add(id, ids, snapshotThreshold);
+    return h;
+  }
+
+  it('elects a leader, emits leader changes and replicates proposals', async () => {
+    await cluster(3);
+    const seen: (string | null)[] = [];
+    h.members.get('n0')?.server.events.on('leaderChange', ({ leader }) => seen.push(leader));
+    const leader = await h.leader();
+    expect(await h.run(leader.server.propose(enc.encode('a=1')))).toBeUndefined();
+    expect(await h.run(leader.server.propose(enc.encode('a=2')))).toBe('1');
+    await h.clock.advance(300);
+    for (const m of h.members.values()) expect(m.kv.data.get('a')).toBe('2');
+    expect(seen).toContain(leader.server.id);
+    const st = leader.server.status();
+    expect(st.role).toBe('leader');
+    expect(st.peers.every((p) => p.match === st.lastIndex)).toBe(true);
+  });
+
+  it('rejects proposals and reads on followers with a leader hint', async () => {
+    await cluster(3);
+    const leader = await h.leader();
+    const follower = [...h.members.values()].find((m) => m !== leader);
+    await expect(follower?.server.propose(enc.encode('x=1'))).rejects.toBeInstanceOf(NotLeaderError);
+    await expect(follower?.server.readIndex()).rejects.toMatchObject({ leader: leader.server.id });
+  });
+
+  it('serves linearizable reads after a quorum round and fails them without a quorum', async () => {
+    await cluster(3);
+    const leader = await h.leader();
+    await h.run(leader.server.propose(enc.encode('k=v')));
+    await h.run(leader.server.linearizableRead());
+    expect(leader.kv.data.get('k')).toBe('v');
+    for (const m of h.members.values()) if (m !== leader) h.net.disconnect(m.server.id);
+    const read = leader.server.readIndex();
+    // Leader steps down (CheckQuorum) and the pending read is dropped.
+    await expect(h.run(read)).rejects.toBeInstanceOf(NotLeaderError);
+  });
+
+  it('adds a learner, promotes it, removes a voter', async () => {
+    await cluster(3);
+    const leader = await h.leader();
+    await h.run(leader.server.propose(enc.encode('a=1')));
+    const n3 = await h.add('n3', undefined);
+    await h.run(leader.server.addLearner('n3'));
+    await h.clock.advance(500);
+    expect(n3.kv.data.get('a')).toBe('1');
+    expect(leader.server.status().membership.learners).toEqual(['n3']);
+    await h.run(leader.server.promote('n3'));
+    expect(leader.server.status().membership.voters).toEqual(['n0', 'n1', 'n2', 'n3']);
+    const victim = [...h.members.values()].find((m) => m !== leader && m !== n3) as Member;
+    await h.run(leader.server.removeServer(victim.server.id));
+    await victim.server.stop();
+    h.members.delete(victim.server.id);
+    expect(await h.run(leader.server.propose(enc.encode('a=2')))).toBe('1');
+    await h.clock.advance(300);
+    expect(n3.kv.data.get('a')).toBe('2');
+  });
+
+  it('transfers leadership', async () => {
+    await cluster(3);
+    const leader = await h.leader();
+    await h.run(leader.server.propose(enc.encode('a=1')));
+    const target = [...h.members.values()].find((m) => m !== leader) as Member;
+    await h.run(leader.server.transferLeadership(target.server.id));
+    await h.clock.advance(100);
+    expect(target.server.isLeader()).toBe(true);
+    expect(leader.server.isLeader()).toBe(false);
+    expect(await h.run(target.server.propose(enc.encode('a=2')))).toBe('1');
+  });
+
+  it('snapshots, compacts and catches a lagging follower up with chunked InstallSnapshot', async () => {
+    await cluster(3, 5);
+    const leader = await h.leader();
+    const lagging = [...h.members.values()].find((m) => m !== leader) as Member;
+    h.net.disconnect(lagging.server.id);
+    for (let i = 0; i < 30; i++) await h.run(leader.server.propose(enc.encode(`k${i}=${i}`)));
+    expect(leader.server.status().snapshotIndex).toBeGreaterThan(20);
+    expect(await leader.storage.firstIndex()).toBeGreaterThan(20);
+    h.net.connect(lagging.server.id);
+    await h.clock.advance(2000);
+    expect(lagging.kv.data.size).toBe(30);
+    expect(lagging.server.status().snapshotIndex).toBeGreaterThan(20);
+  });
+
+  it('recovers state from storage after a restart', async () => {
+    await cluster(3, 4);
+    const leader = await h.leader();
+    for (let i = 0; i < 10; i++) await h.run(leader.server.propose(enc.encode(`k${i}=${i}`)));
+    await h.clock.advance(300);
+    const victim = [...h.members.values()].find((m) => m !== leader) as Member;
+    const id = victim.server.id;
+    await victim.server.stop();
+    const ids = ['n0', 'n1', 'n2'];
+    const reborn = await h.add(id, ids, 4, victim.storage);
+    await h.run(leader.server.propose(enc.encode('after=1')));
+    await h.clock.advance(500);
+    expect(reborn.kv.data.size).toBe(11);
+    expect(reborn.server.status().term).toBe(leader.server.status().term);
+  });
+});

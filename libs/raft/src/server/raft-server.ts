@@ -1,0 +1,324 @@
+import type { ConfigChange } from '../core/config-change.js';
+import type { RaftOptions } from '../core/options.js';
+import { RaftNode, type NodeStatus, type ProposeResult } from '../core/raft-node.js';
+import type { Ready } from '../core/ready.js';
+import { createRng, type Rng } from '../core/rng.js';
+import type { Entry, MembershipConfig, NodeId, Role } from '../core/types.js';
+import type { Clock, TimerHandle } from '../interfaces/clock.js';
+import type { StateMachine } from '../interfaces/state-machine.js';
+import type { Storage } from '../interfaces/storage.js';
+import type { Transport } from '../interfaces/transport.js';
+import { NotLeaderError, ProposalDroppedError, ServerStoppedError } from './errors.js';
+import { TypedEmitter } from './typed-emitter.js';
+
+export interface RaftServerOptions<R> {
+  readonly id: NodeId;
+  /** Initial voters; identical on every start of the initial members, omitted by servers that join later. */
+  readonly bootstrap?: MembershipConfig;
+  readonly storage: Storage;
+  readonly transport: Transport;
+  readonly stateMachine: StateMachine<R>;
+  readonly clock: Clock;
+  /** Milliseconds per core tick (default 100: election timeout 1–2 s with the default 10 ticks). */
+  readonly tickMs?: number;
+  readonly raft?: Partial<Omit<RaftOptions, 'id'>>;
+  readonly rng?: Rng;
+  /** Take a snapshot after this many applied entries (default 1000; 0 disables). */
+  readonly snapshotThreshold?: number;
+  /** Entries kept in the log after a snapshot, for slightly lagging followers (default 100). */
+  readonly snapshotTrailing?: number;
+}
+
+export interface RaftServerEvents {
+  leaderChange: { readonly leader: NodeId | null; readonly term: number };
+  roleChange: { readonly role: Role; readonly term: number };
+  applied: { readonly index: number };
+  error: Error;
+}
+
+export interface ServerStatus extends NodeStatus {
+  readonly stopped: boolean;
+}
+
+interface Waiter<T> {
+  readonly term: number;
+  resolve(v: T): void;
+  reject(e: Error): void;
+}
+
+interface PendingRead {
+  resolve(index: number): void;
+  reject(e: Error): void;
+}
+
+/**
+ * Drives a RaftNode with real I/O: ticks from a Clock, messages via a Transport, durability via
+ * Storage, commands applied to a StateMachine. Ready batches are processed strictly one at a time:
+ * persist, then send, then apply, then advance.
+ */
+export class RaftServer<R = unknown> {
+  readonly events = new TypedEmitter<RaftServerEvents>();
+  private readonly proposals = new Map<number, Waiter<R | undefined>>();
+  private readonly reads = new Map<string, PendingRead>();
+  private readonly appliedWaiters: { index: number; resolve(): void }[] = [];
+  private readSeq = 0;
+  private running = false;
+  private stopped = false;
+  private ticker: TimerHandle | null = null;
+  private applied: number;
+  private lastSnapshotIndex: number;
+  private failure: Error | null = null;
+
+  private constructor(
+    private readonly opts: RaftServerOptions<R>,
+    private readonly node: RaftNode,
+  ) {
+    this.applied = node.log.applied;
+    this.lastSnapshotIndex = node.log.snapshotIndex;
+  }
+
+  /** Loads persisted state, restores the state machine from the latest snapshot and starts ticking. */
+  static async start<R>(opts: RaftServerOptions<R>): Promise<RaftServer<R>> {
+    const persisted = await opts.storage.load();
+    if (persisted.snapshot) await opts.stateMachine.restore(persisted.snapshot.data);
+    const node = new RaftNode({
+      options: { ...opts.raft, id: opts.id },
+      rng: opts.rng ?? createRng(hashSeed(opts.id)),
+      bootstrap: opts.bootstrap,
+      restored: persisted,
+    });
+    const server = new RaftServer(opts, node);
+    opts.transport.listen((m) => {
+      if (server.stopped) return;
+      server.node.step(m);
+      server.kick();
+    });
+    server.ticker = opts.clock.setInterval(() => {
+      if (server.stopped) return;
+      server.node.tick();
+      server.kick();
+    }, opts.tickMs ?? 100);
+    server.kick();
+    return server;
+  }
+
+  get id(): NodeId {
+    return this.node.id;
+  }
+
+  status(): ServerStatus {
+    return { ...this.node.status(), appliedIndex: this.applied, stopped: this.stopped };
+  }
+
+  isLeader(): boolean {
+    return this.node.role === 'leader';
+  }
+
+  /** Replicates `command`; resolves with the state machine's result once applied here. */
+  propose(command: Uint8Array): Promise<R | undefined> {
+    return this.track(this.node.propose(command));
+  }
+
+  /** Confirms leadership with a quorum and returns an index; reads are linearizable once applied >= it. */
+  readIndex(): Promise<number> {
+    if (this.stopped) return Promise.reject(new ServerStoppedError());
+    const ctx = `${this.id}/${this.readSeq++}`;
+    const res = this.node.readIndex(ctx);
+    if (!res.ok) return Promise.reject(new NotLeaderError(res.leader));
+    const p = new Promise<number>((resolve, reject) => this.reads.set(ctx, { resolve, reject }));
+    this.kick();
+    return p;
+  }
+
+  /** Resolves when a read of the local state machine would be linearizable. */
+  async linearizableRead(): Promise<void> {
+    const index = await this.readIndex();
+    await this.waitApplied(index);
+  }
+
+  addVoter(id: NodeId): Promise<void> {
+    return this.changeConfig({ type: 'add-voter', id });
+  }
+
+  addLearner(id: NodeId): Promise<void> {
+    return this.changeConfig({ type: 'add-learner', id });
+  }
+
+  /** Learner -> voter. */
+  promote(id: NodeId): Promise<void> {
+    return this.changeConfig({ type: 'add-voter', id });
+  }
+
+  removeServer(id: NodeId): Promise<void> {
+    return this.changeConfig({ type: 'remove', id });
+  }
+
+  /** Hands leadership to `target`; resolves when this server sees `target` as leader. */
+  transferLeadership(target: NodeId): Promise<void> {
+    if (this.stopped) return Promise.reject(new ServerStoppedError());
+    const res = this.node.transferLeadership(target);
+    if (!res.ok) return Promise.reject(new NotLeaderError(res.leader, res.detail ?? res.reason));
+    this.kick();
+    const timeoutMs = 2 * this.node.options.electionTicks * (this.opts.tickMs ?? 100);
+    return new Promise<void>((resolve, reject) => {
+      const off = this.events.on('leaderChange', ({ leader }) => {
+        if (leader !== target) return;
+        off();
+        timer.cancel();
+        resolve();
+      });
+      const timer = this.opts.clock.setTimeout(() => {
+        off();
+        reject(new Error(`leadership transfer to ${target} timed out`));
+      }, timeoutMs);
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.ticker?.cancel();
+    await this.opts.transport.close();
+    const err = new ServerStoppedError();
+    for (const w of this.proposals.values()) w.reject(err);
+    for (const r of this.reads.values()) r.reject(err);
+    this.proposals.clear();
+    this.reads.clear();
+  }
+
+  // ------------------------------------------------------------ internals
+
+  private changeConfig(change: ConfigChange): Promise<void> {
+    return this.track(this.node.proposeConfigChange(change)).then(() => undefined);
+  }
+
+  private track(res: ProposeResult): Promise<R | undefined> {
+    if (this.stopped) return Promise.reject(new ServerStoppedError());
+    if (!res.ok) return Promise.reject(new NotLeaderError(res.leader, res.detail ?? res.reason));
+    const p = new Promise<R | undefined>((resolve, reject) =>
+      this.proposals.set(res.index, { term: res.term, resolve, reject }),
+    );
+    this.kick();
+    return p;
+  }
+
+  private waitApplied(index: number): Promise<void> {
+    if (this.applied >= index) return Promise.resolve();
+    return new Promise<void>((resolve) => this.appliedWaiters.push({ index, resolve }));
+  }
+
+  private kick(): void {
+    if (this.running || this.stopped || this.failure) return;
+    this.running = true;
+    void this.pump()
+      .catch((e: unknown) => this.fatal(e))
+      .finally(() => {
+        this.running = false;
+      });
+  }
+
+  private async pump(): Promise<void> {
+    while (!this.stopped && this.node.hasReady()) {
+      const rd = this.node.ready();
+      await this.persist(rd);
+      for (const m of rd.messages) this.opts.transport.send(m);
+      if (rd.snapshot) {
+        await this.opts.stateMachine.restore(rd.snapshot.data);
+        this.applied = rd.snapshot.meta.index;
+        this.lastSnapshotIndex = rd.snapshot.meta.index;
+        this.abandonProposalsUpTo(rd.snapshot.meta.index);
+      }
+      for (const e of rd.committedEntries) await this.apply(e);
+      this.node.advance(rd);
+      this.deliverReads(rd);
+      this.emitStateChanges(rd);
+      this.releaseAppliedWaiters();
+      await this.maybeSnapshot();
+    }
+  }
+
+  private async persist(rd: Ready): Promise<void> {
+    const s = this.opts.storage;
+    if (rd.snapshot) await s.installSnapshot(rd.snapshot);
+    if (rd.entries.length > 0) await s.append(rd.entries);
+    if (rd.hardState) await s.setHardState(rd.hardState);
+  }
+
+  private async apply(e: Entry): Promise<void> {
+    if (e.index <= this.applied) return;
+    const waiter = this.proposals.get(e.index);
+    this.proposals.delete(e.index);
+    const mine = waiter !== undefined && waiter.term === e.term;
+    if (waiter && !mine) waiter.reject(new ProposalDroppedError(e.index));
+    let result: R | undefined;
+    if (e.kind === 'normal') result = await this.opts.stateMachine.apply(e.data, e.index);
+    this.applied = e.index;
+    if (mine) waiter.resolve(result);
+    this.events.emit('applied', { index: e.index });
+  }
+
+  /** Proposals covered by an installed snapshot: whether they were applied cannot be told. */
+  private abandonProposalsUpTo(index: number): void {
+    for (const [i, w] of this.proposals) {
+      if (i > index) continue;
+      this.proposals.delete(i);
+      w.reject(new Error(`outcome of proposal at index ${i} unknown: replaced by a snapshot`));
+    }
+  }
+
+  private deliverReads(rd: Ready): void {
+    for (const rs of rd.readStates) {
+      const r = this.reads.get(rs.context);
+      this.reads.delete(rs.context);
+      r?.resolve(rs.index);
+    }
+    for (const ctx of rd.droppedReads) {
+      const r = this.reads.get(ctx);
+      this.reads.delete(ctx);
+      r?.reject(new NotLeaderError(this.node.leader, 'leadership lost during read'));
+    }
+  }
+
+  private emitStateChanges(rd: Ready): void {
+    const ss = rd.softState;
+    if (!ss) return;
+    this.events.emit('roleChange', { role: ss.role, term: this.node.term });
+    this.events.emit('leaderChange', { leader: ss.leader, term: this.node.term });
+  }
+
+  private releaseAppliedWaiters(): void {
+    for (let i = this.appliedWaiters.length - 1; i >= 0; i--) {
+      const w = this.appliedWaiters[i];
+      if (w.index <= this.applied) {
+        this.appliedWaiters.splice(i, 1);
+        w.resolve();
+      }
+    }
+  }
+
+  private async maybeSnapshot(): Promise<void> {
+    const threshold = this.opts.snapshotThreshold ?? 1000;
+    if (threshold <= 0 || this.applied - this.lastSnapshotIndex < threshold) return;
+    const index = this.applied;
+    const data = await this.opts.stateMachine.snapshot();
+    const trailing = this.opts.snapshotTrailing ?? 100;
+    const snap = this.node.compact(index, data, trailing);
+    await this.opts.storage.saveSnapshot(snap);
+    const compactTo = Math.max(0, index - trailing);
+    if (compactTo > 0) await this.opts.storage.compact(compactTo);
+    this.lastSnapshotIndex = index;
+  }
+
+  private fatal(e: unknown): void {
+    this.failure = e instanceof Error ? e : new Error(String(e));
+    this.events.emit('error', this.failure);
+    void this.stop();
+  }
+}
+
+/** Per-server default seed so that servers do not share election timeouts. */
+function hashSeed(id: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619);
+  return h >>> 0;
+}

@@ -1,0 +1,94 @@
+import { status } from '@grpc/grpc-js';
+import type { ResolvedRpcConfig } from '../config/rpc-config.js';
+import { countsAgainstEndpoint } from '../breaker/breaker-codes.js';
+import { type BreakerState, EndpointBreaker } from '../breaker/endpoint-breaker.js';
+import { DecayingCounter, PeakEwma } from './ewma.js';
+
+/** Added to every latency so that an endpoint without samples does not cost nothing. */
+const LATENCY_FLOOR_MS = 0.1;
+
+/** What one client knows about one endpoint. It outlives subchannels: a reconnect keeps the history. */
+export class EndpointState {
+  readonly breaker: EndpointBreaker;
+  private readonly latency: PeakEwma;
+  private readonly penalty: DecayingCounter;
+  inflight = 0;
+  /** Attempts started here, and how they ended. */
+  started = 0;
+  succeeded = 0;
+  failed = 0;
+  /** Relative weight from the registry metadata (`weight`), for the weighted policy. */
+  weight = 1;
+
+  constructor(
+    readonly address: string,
+    private readonly config: ResolvedRpcConfig,
+    onBreakerChange: () => void,
+  ) {
+    const now = performance.now();
+    this.breaker = new EndpointBreaker(address, config.breaker, onBreakerChange);
+    this.latency = new PeakEwma(config.ewma.decayMs, now);
+    this.penalty = new DecayingCounter(config.ewma.penaltyDecayMs);
+  }
+
+  /** p2c cost: EWMA latency x (in-flight + 1), multiplied up by recent errors. */
+  cost(now: number): number {
+    const penalty = this.penalty.get(now) * this.config.ewma.penaltyWeight;
+    return (this.latency.get(now) + LATENCY_FLOOR_MS) * (this.inflight + 1) * (1 + penalty);
+  }
+
+  ewmaMs(now: number): number {
+    return this.latency.get(now);
+  }
+
+  /** Records the start of an attempt; the returned function records its end (exactly once). */
+  attemptStarted(measureLatency: boolean): (code: status) => void {
+    const startedAt = performance.now();
+    this.inflight += 1;
+    this.started += 1;
+    const settleBreaker = this.breaker.attemptStarted();
+    let done = false;
+    return (code) => {
+      if (done) return;
+      done = true;
+      const now = performance.now();
+      this.inflight -= 1;
+      settleBreaker(code);
+      if (code === status.OK) this.succeeded += 1;
+      else this.failed += 1;
+      if (countsAgainstEndpoint(code) && code !== status.DEADLINE_EXCEEDED) {
+        this.penalty.add(1, now);
+      } else if (measureLatency) {
+        this.latency.observe(now - startedAt, now);
+      }
+    };
+  }
+
+  snapshot(now: number): EndpointSnapshot {
+    return {
+      address: this.address,
+      breaker: this.breaker.state,
+      ewmaMs: round(this.latency.get(now)),
+      inflight: this.inflight,
+      started: this.started,
+      succeeded: this.succeeded,
+      failed: this.failed,
+      weight: this.weight,
+    };
+  }
+}
+
+export interface EndpointSnapshot {
+  address: string;
+  breaker: BreakerState;
+  ewmaMs: number;
+  inflight: number;
+  started: number;
+  succeeded: number;
+  failed: number;
+  weight: number;
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}

@@ -1,0 +1,171 @@
+import { type ChannelOptions, connectivityState } from '@grpc/grpc-js';
+import { grpcExperimental as x } from '@flotilla/discovery';
+import { type BalancerContext, findBalancerContext } from './balancer-context.js';
+import { failFastResult, FlotillaPicker, type ReadyEndpoint } from './flotilla-picker.js';
+import type { PickStrategy } from './pick-strategies.js';
+
+/** The LB config grpc-js builds from `loadBalancingConfig: [{ p2c_ewma: { clientId } }]`. */
+export abstract class FlotillaLbConfig implements x.TypedLoadBalancingConfig {
+  constructor(readonly clientId: string) {}
+  abstract getLoadBalancerName(): string;
+  toJsonObject(): object {
+    return { [this.getLoadBalancerName()]: { clientId: this.clientId } };
+  }
+}
+
+export function clientIdFromJson(typeName: string, json: unknown): string {
+  const clientId = (json as { clientId?: unknown } | null)?.clientId;
+  if (typeof clientId !== 'string' || clientId === '') {
+    throw new Error(`${typeName} needs a "clientId" (it is created by @flotilla/rpc's createClient)`);
+  }
+  return clientId;
+}
+
+interface Child {
+  address: string;
+  leaf: x.LeafLoadBalancer;
+}
+
+/**
+ * Shared body of the Flotilla LB policies: one pick_first leaf per endpoint (grpc-js keeps each
+ * connected and reconnects it), and a FlotillaPicker over the connected ones. Subclasses only pick
+ * the strategy. Failing fast matters as much as picking: when nothing is callable, calls get
+ * UNAVAILABLE at once, naming the service and every endpoint's state, instead of queueing to
+ * their deadline.
+ */
+export abstract class FlotillaLoadBalancer implements x.LoadBalancer {
+  private children = new Map<string, Child>();
+  private context: BalancerContext | undefined;
+  private state: connectivityState = connectivityState.IDLE;
+  private lastError = '';
+  private updatesPaused = false;
+  private readonly childHelper: x.ChannelControlHelper;
+  protected abstract readonly strategy: PickStrategy;
+
+  constructor(private readonly helper: x.ChannelControlHelper) {
+    this.childHelper = x.createChildChannelControlHelper(helper, {
+      updateState: (_state, _picker, errorMessage) => {
+        if (errorMessage) this.lastError = errorMessage;
+        this.publish();
+      },
+    });
+  }
+
+  abstract getTypeName(): string;
+
+  updateAddressList(
+    endpoints: x.StatusOr<x.Endpoint[]>,
+    lbConfig: x.TypedLoadBalancingConfig,
+    options: ChannelOptions,
+    resolutionNote: string,
+  ): boolean {
+    if (!(lbConfig instanceof FlotillaLbConfig) || lbConfig.getLoadBalancerName() !== this.getTypeName()) return false;
+    const context = findBalancerContext(lbConfig.clientId);
+    if (!context) {
+      this.setState(connectivityState.TRANSIENT_FAILURE, failFastPicker(`${this.getTypeName()}: client ${lbConfig.clientId} is closed`));
+      return true;
+    }
+    this.context = context;
+    context.onBreakerChange = () => this.publish();
+    if (!endpoints.ok) {
+      if (this.children.size === 0) {
+        this.setState(connectivityState.TRANSIENT_FAILURE, failFastPicker(`${context.config.service}: ${endpoints.error.details}`));
+      }
+      return true;
+    }
+
+    const next = new Map<string, Child>();
+    const fresh: Child[] = [];
+    this.updatesPaused = true;
+    for (const endpoint of endpoints.value) {
+      const address = x.endpointToString(endpoint);
+      const weight = Number(x.endpointMetadata(endpoint)?.['weight'] ?? 1);
+      context.endpoint(address).weight = Number.isFinite(weight) && weight > 0 ? weight : 1;
+      const existing = this.children.get(address);
+      if (existing) {
+        existing.leaf.updateEndpoint(endpoint, options);
+        next.set(address, existing);
+      } else {
+        const child = { address, leaf: new x.LeafLoadBalancer(endpoint, this.childHelper, options, resolutionNote) };
+        next.set(address, child);
+        fresh.push(child);
+      }
+    }
+    for (const [address, child] of this.children) if (!next.has(address)) child.leaf.destroy();
+    this.children = next;
+    context.retain(new Set(next.keys()));
+    for (const child of fresh) child.leaf.startConnecting();
+    this.updatesPaused = false;
+    if (next.size === 0) {
+      this.lastError = `no endpoints resolved${resolutionNote ? ` (${resolutionNote})` : ''}`;
+    }
+    this.publish();
+    return true;
+  }
+
+  exitIdle(): void {
+    for (const child of this.children.values()) {
+      if (child.leaf.getConnectivityState() === connectivityState.IDLE) child.leaf.exitIdle();
+    }
+  }
+
+  resetBackoff(): void {
+    // The pick_first leaves own the connection backoff.
+  }
+
+  destroy(): void {
+    for (const child of this.children.values()) child.leaf.destroy();
+    this.children.clear();
+    if (this.context) this.context.onBreakerChange = () => undefined;
+  }
+
+  /** Recomputes the aggregate state and publishes a new picker (also on breaker changes). */
+  private publish(): void {
+    if (this.updatesPaused || !this.context) return;
+    const context = this.context;
+    const ready: ReadyEndpoint[] = [];
+    let connecting = 0;
+    for (const child of this.children.values()) {
+      const state = child.leaf.getConnectivityState();
+      if (state === connectivityState.READY) ready.push({ state: context.endpoint(child.address), picker: child.leaf.getPicker() });
+      else if (state === connectivityState.CONNECTING || state === connectivityState.IDLE) connecting += 1;
+    }
+    if (ready.length > 0) {
+      this.setState(connectivityState.READY, new FlotillaPicker(context, ready, this.strategy, () => this.describeUnready()));
+    } else if (connecting > 0) {
+      this.setState(connectivityState.CONNECTING, new x.QueuePicker(this));
+    } else {
+      const details =
+        `${context.config.service}: no endpoint is reachable (${this.describeUnready() || 'none resolved'})` +
+        (this.lastError ? `; last error: ${this.lastError}` : '');
+      this.setState(connectivityState.TRANSIENT_FAILURE, failFastPicker(details));
+    }
+    // Keep every endpoint connected, as round_robin does: a reconnect should not wait for a pick.
+    for (const child of this.children.values()) {
+      if (child.leaf.getConnectivityState() === connectivityState.IDLE) child.leaf.exitIdle();
+    }
+  }
+
+  /** `addr CONNECTING breaker closed, ...` for every endpoint that is not connected. */
+  private describeUnready(): string {
+    const parts: string[] = [];
+    for (const child of this.children.values()) {
+      const state = child.leaf.getConnectivityState();
+      if (state === connectivityState.READY) continue;
+      const breaker = this.context?.endpoints.get(child.address)?.breaker.state ?? 'closed';
+      parts.push(`${child.address} ${connectivityState[state]} breaker ${breaker}`);
+    }
+    return parts.join(', ');
+  }
+
+  private setState(state: connectivityState, picker: x.Picker): void {
+    const wasReady = this.state === connectivityState.READY;
+    this.state = state;
+    this.helper.updateState(state, picker, state === connectivityState.TRANSIENT_FAILURE ? this.lastError : null);
+    if (wasReady && state !== connectivityState.READY) this.helper.requestReresolution();
+  }
+}
+
+function failFastPicker(details: string): x.Picker {
+  return { pick: () => failFastResult(details) };
+}

@@ -1,0 +1,98 @@
+import { Metadata, status } from '@grpc/grpc-js';
+import { grpcExperimental as x } from '@flotilla/discovery';
+import { ATTEMPT_METADATA_KEY, type BalancerContext, FAIL_FAST_METADATA_KEY } from './balancer-context.js';
+import type { EndpointState } from './endpoint-state.js';
+import type { PickStrategy } from './pick-strategies.js';
+
+export interface ReadyEndpoint {
+  state: EndpointState;
+  /** The endpoint's own (pick_first leaf) picker, which yields its connected subchannel. */
+  picker: x.Picker;
+}
+
+/**
+ * The picker every Flotilla policy publishes while at least one endpoint is connected. It skips
+ * endpoints whose breaker is open (sending a half-open endpoint its probe first), skips endpoints
+ * the attempt should avoid when it can, lets the strategy choose, and wraps the pick so that the
+ * endpoint sees the attempt start and end (in-flight count, EWMA, breaker).
+ */
+export class FlotillaPicker implements x.Picker {
+  constructor(
+    private readonly context: BalancerContext,
+    private readonly ready: readonly ReadyEndpoint[],
+    private readonly strategy: PickStrategy,
+    private readonly describeOthers: () => string,
+  ) {}
+
+  pick(args: x.PickArgs): x.PickResult {
+    const now = performance.now();
+    const attemptId = args.metadata.get(ATTEMPT_METADATA_KEY)[0];
+    const attempt = attemptId === undefined ? undefined : this.context.attempts.get(String(attemptId));
+    const avoid = attempt?.avoid;
+
+    let candidates: EndpointState[] = [];
+    let probe: ReadyEndpoint | undefined;
+    for (const entry of this.ready) {
+      if (!entry.state.breaker.allowsCall(now)) continue;
+      if (avoid?.has(entry.state.address)) continue;
+      if (probe === undefined && entry.state.breaker.wantsProbe(now)) probe = entry;
+      candidates.push(entry.state);
+    }
+    if (candidates.length === 0 && avoid !== undefined) {
+      // Nowhere new to go: better the endpoint that failed once than no attempt at all.
+      candidates = this.ready.filter((e) => e.state.breaker.allowsCall(now)).map((e) => e.state);
+    }
+    if (candidates.length === 0) return this.failFast();
+
+    const chosen = probe ?? this.entryFor(this.strategy.choose(candidates, now));
+    chosen.state.breaker.reserveProbe(now);
+    const result = chosen.picker.pick(args);
+    if (result.pickResultType !== x.PickResultType.COMPLETE) return result;
+
+    args.metadata.remove(ATTEMPT_METADATA_KEY);
+    if (attempt) attempt.endpoint = chosen.state.address;
+    const streaming = attempt?.streaming ?? false;
+    const innerStarted = result.onCallStarted;
+    const innerEnded = result.onCallEnded;
+    let end: ((code: status) => void) | undefined;
+    return {
+      ...result,
+      onCallStarted: () => {
+        innerStarted?.();
+        end = chosen.state.attemptStarted(!streaming);
+        if (attempt) attempt.started = true;
+      },
+      onCallEnded: (code, details, metadata) => {
+        innerEnded?.(code, details, metadata);
+        end?.(code);
+      },
+    };
+  }
+
+  private entryFor(state: EndpointState): ReadyEndpoint {
+    for (const entry of this.ready) if (entry.state === state) return entry;
+    throw new Error(`picker: ${state.address} is not a ready endpoint`);
+  }
+
+  private failFast(): x.PickResult {
+    const states = this.ready.map((e) => `${e.state.address} breaker ${e.state.breaker.state}`);
+    const others = this.describeOthers();
+    return failFastResult(
+      `${this.context.config.service}: no endpoint can take the call: every connected endpoint's circuit breaker is open ` +
+        `(${states.join(', ')}${others ? `; ${others}` : ''})`,
+    );
+  }
+}
+
+/** An UNAVAILABLE pick result marked so that the client does not retry it. */
+export function failFastResult(details: string): x.PickResult {
+  const metadata = new Metadata();
+  metadata.set(FAIL_FAST_METADATA_KEY, '1');
+  return {
+    pickResultType: x.PickResultType.TRANSIENT_FAILURE,
+    subchannel: null,
+    status: { code: status.UNAVAILABLE, details, metadata },
+    onCallStarted: null,
+    onCallEnded: null,
+  };
+}
