@@ -17,7 +17,10 @@ export function flotillaVitest(overrides: ViteUserConfig['test'] = {}): ViteUser
       }),
     ],
     resolve: { conditions: ['@flotilla/source', 'module', 'node', 'import', 'default'] },
-    ssr: { resolve: { conditions: ['@flotilla/source', 'node', 'import', 'default'] } },
+    // Vitest hands ssr.resolve.conditions to the worker as `node --conditions`, which also steers
+    // require(). With 'import' among them, protobufjs (under etcd3) require()s the ESM build of `long`
+    // and decodes int64 lease IDs as lossy doubles. Node adds 'import' to ESM imports by itself.
+    ssr: { resolve: { conditions: ['@flotilla/source', 'node', 'default'] } },
     test: {
       environment: 'node',
       globals: true,

@@ -8,7 +8,12 @@ export default [
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
-        { depConstraints: [{ sourceTag: '*', onlyDependOnLibsWithTags: ['type:testing', 'type:lib', 'type:proto'] }], allowCircularSelfDependency: true },
+        {
+          depConstraints: [
+            { sourceTag: '*', onlyDependOnLibsWithTags: ['type:testing', 'type:lib', 'type:proto'] },
+          ],
+          allowCircularSelfDependency: true,
+        },
       ],
     },
   },

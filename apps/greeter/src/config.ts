@@ -72,7 +72,13 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): GreeterConfi
   if (values.help) throw new UsageRequested();
   const host = values.host ?? env['GREETER_HOST'] ?? DEFAULT_CONFIG.host;
   if (host.trim() === '') throw new Error('host must not be empty (--host or GREETER_HOST)');
-  const port = parseInteger('port (--port or GREETER_PORT)', values.port ?? env['GREETER_PORT'], DEFAULT_CONFIG.port, 0, 65535);
+  const port = parseInteger(
+    'port (--port or GREETER_PORT)',
+    values.port ?? env['GREETER_PORT'],
+    DEFAULT_CONFIG.port,
+    0,
+    65535,
+  );
   const config: GreeterConfig = {
     host,
     port,
@@ -99,12 +105,18 @@ type RegistrationFlags = {
   weight?: string;
 };
 
-function loadRegistration(etcd: string, values: RegistrationFlags, env: NodeJS.ProcessEnv, port: number): RegistrationConfig {
+function loadRegistration(
+  etcd: string,
+  values: RegistrationFlags,
+  env: NodeJS.ProcessEnv,
+  port: number,
+): RegistrationConfig {
   const endpoints = etcd
     .split(',')
     .map((e) => e.trim())
     .filter((e) => e !== '');
-  if (endpoints.length === 0) throw new Error('etcd (--etcd or GREETER_ETCD) must list at least one URL, e.g. http://127.0.0.1:2379');
+  if (endpoints.length === 0)
+    throw new Error('etcd (--etcd or GREETER_ETCD) must list at least one URL, e.g. http://127.0.0.1:2379');
   const weight = values.weight ?? env['GREETER_WEIGHT'];
   return {
     etcd: endpoints,
@@ -112,9 +124,18 @@ function loadRegistration(etcd: string, values: RegistrationFlags, env: NodeJS.P
     instanceId: values['instance-id'] ?? env['GREETER_INSTANCE_ID'] ?? `${hostname()}-${port}-${process.pid}`,
     advertise: values.advertise ?? env['GREETER_ADVERTISE'],
     ttl: parseInteger('ttl (--ttl or GREETER_TTL)', values.ttl ?? env['GREETER_TTL'], 10, 1, 86_400),
-    drainMs: parseInteger('drain delay (--drain-ms or GREETER_DRAIN_MS)', values['drain-ms'] ?? env['GREETER_DRAIN_MS'], 1000, 0, 600_000),
+    drainMs: parseInteger(
+      'drain delay (--drain-ms or GREETER_DRAIN_MS)',
+      values['drain-ms'] ?? env['GREETER_DRAIN_MS'],
+      1000,
+      0,
+      600_000,
+    ),
     zone: values.zone ?? env['GREETER_ZONE'],
-    weight: weight === undefined ? undefined : parseInteger('weight (--weight or GREETER_WEIGHT)', weight, 1, 1, 1_000_000),
+    weight:
+      weight === undefined
+        ? undefined
+        : parseInteger('weight (--weight or GREETER_WEIGHT)', weight, 1, 1, 1_000_000),
   };
 }
 

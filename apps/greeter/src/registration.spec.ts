@@ -2,7 +2,12 @@ import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { GreeterClient, type HelloReply } from '@flotilla/proto';
-import { createDiscovery, type Discovery, registerEtcdResolver, type ServiceEndpoint } from '@flotilla/discovery';
+import {
+  createDiscovery,
+  type Discovery,
+  registerEtcdResolver,
+  type ServiceEndpoint,
+} from '@flotilla/discovery';
 import {
   captureOutput,
   type EtcdCluster,
@@ -94,7 +99,9 @@ describe('greeter registered in etcd (real greeter processes, 3-member etcd)', (
   });
 
   it('registers once SERVING and is called round-robin through etcd:///<service>', async () => {
-    const started = await Promise.all(['a', 'b', 'c'].map((id) => spawnGreeter(`rr-${id}`, 'greeter-rr', ['--zone', 'z1'])));
+    const started = await Promise.all(
+      ['a', 'b', 'c'].map((id) => spawnGreeter(`rr-${id}`, 'greeter-rr', ['--zone', 'z1'])),
+    );
     const listed = await discovery.list('greeter-rr');
     expect(listed.map((e) => [e.instanceId, e.address])).toEqual(started.map((g) => [g.id, g.address]));
     expect(listed[0]!.metadata).toEqual({ version: '0.0.0', zone: 'z1' });
@@ -181,7 +188,11 @@ describe('greeter registered in etcd (real greeter processes, 3-member etcd)', (
 
       const killedAt = Date.now();
       await stopChild(killed!.child, 'SIGKILL');
-      await waitFor(() => !latest.includes('gone-kill'), { timeoutMs: 4000, intervalMs: 20, what: 'the killed instance to leave' });
+      await waitFor(() => !latest.includes('gone-kill'), {
+        timeoutMs: 4000,
+        intervalMs: 20,
+        what: 'the killed instance to leave',
+      });
       // The lease runs out within the TTL of the last renewal; etcd sweeps expired leases every 500 ms.
       expect(Date.now() - killedAt).toBeLessThan(2000 + 600);
 
@@ -195,7 +206,11 @@ describe('greeter registered in etcd (real greeter processes, 3-member etcd)', (
       const termAt = Date.now();
       const exit = exited(stopped!.child);
       stopped!.child.kill('SIGTERM');
-      await waitFor(() => !latest.includes('gone-term'), { timeoutMs: 1000, intervalMs: 10, what: 'the stopped instance to leave' });
+      await waitFor(() => !latest.includes('gone-term'), {
+        timeoutMs: 1000,
+        intervalMs: 10,
+        what: 'the stopped instance to leave',
+      });
       const goneAfter = Date.now() - termAt;
       expect(goneAfter).toBeLessThan(1000);
       expect(await exit).toEqual({ code: 0, signal: null });
@@ -203,7 +218,12 @@ describe('greeter registered in etcd (real greeter processes, 3-member etcd)', (
       await load;
       expect(failures).toBe(0);
       const out = stopped!.output();
-      const order = ['shutdown not-serving', 'shutdown lease-revoked', 'shutdown drained', 'shutdown server-closed'].map((s) => out.indexOf(s));
+      const order = [
+        'shutdown not-serving',
+        'shutdown lease-revoked',
+        'shutdown drained',
+        'shutdown server-closed',
+      ].map((s) => out.indexOf(s));
       expect(order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1]!))).toBe(true);
       expect(latest).toEqual(['gone-stay']);
     } finally {
@@ -213,9 +233,17 @@ describe('greeter registered in etcd (real greeter processes, 3-member etcd)', (
 
   it('exits 1 naming the etcd endpoints when etcd is unreachable at start-up', async () => {
     const deadPort = await freePort();
-    const child = spawnTracked(process.execPath, [MAIN, '--port', String(await freePort()), '--etcd', `http://127.0.0.1:${deadPort}`]);
+    const child = spawnTracked(process.execPath, [
+      MAIN,
+      '--port',
+      String(await freePort()),
+      '--etcd',
+      `http://127.0.0.1:${deadPort}`,
+    ]);
     const output = captureOutput(child);
     expect(await exited(child)).toEqual({ code: 1, signal: null });
-    expect(output()).toContain(`greeter: cannot register in etcd: etcd is unreachable: tried http://127.0.0.1:${deadPort}`);
+    expect(output()).toContain(
+      `greeter: cannot register in etcd: etcd is unreachable: tried http://127.0.0.1:${deadPort}`,
+    );
   });
 });

@@ -3,7 +3,12 @@ import { createServer } from 'node:net';
 import { Logger, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { INestMicroservice } from '@nestjs/common';
-import { createDiscovery, deregisterGracefully, type Discovery, type Registration } from '@flotilla/discovery';
+import {
+  createDiscovery,
+  deregisterGracefully,
+  type Discovery,
+  type Registration,
+} from '@flotilla/discovery';
 import type { GreeterConfig } from './config.js';
 import { GreeterModule } from './greeter.module.js';
 import { createHealth, formatHostPort, GREETER_SERVICE, greeterGrpcOptions } from './grpc-options.js';
@@ -47,7 +52,9 @@ export async function startGreeter(
   };
   const closeServer = () =>
     withTimeout(app.close(), config.shutdownTimeoutMs, () =>
-      logger === false ? undefined : logger.warn(`in-flight calls did not finish within ${config.shutdownTimeoutMs} ms`),
+      logger === false
+        ? undefined
+        : logger.warn(`in-flight calls did not finish within ${config.shutdownTimeoutMs} ms`),
     );
 
   // Register only once SERVING, so nobody is sent here before the server can answer.
@@ -62,7 +69,11 @@ export async function startGreeter(
         instanceId: r.instanceId,
         address: r.advertise ?? address,
         ttl: r.ttl,
-        metadata: { version: GREETER_VERSION, ...(r.zone ? { zone: r.zone } : {}), ...(r.weight ? { weight: r.weight } : {}) },
+        metadata: {
+          version: GREETER_VERSION,
+          ...(r.zone ? { zone: r.zone } : {}),
+          ...(r.weight ? { weight: r.weight } : {}),
+        },
       });
     } catch (error) {
       markNotServing();
@@ -89,7 +100,8 @@ export async function startGreeter(
           registration,
           drainMs: r.drainMs,
           closeServer,
-          onStep: (step, detail) => (logger === false ? undefined : logger.log(`shutdown ${step}: ${detail}`)),
+          onStep: (step, detail) =>
+            logger === false ? undefined : logger.log(`shutdown ${step}: ${detail}`),
         });
         await discovery?.close();
       })();
@@ -103,8 +115,12 @@ export const GREETER_VERSION = '0.0.0';
 
 function logRegistration(registration: Registration, logger: LoggerService): void {
   registration.on('state', (state) => logger.log(`etcd registration ${state}: ${registration.key}`));
-  registration.on('retrying', ({ error, delayMs }) => logger.warn(`etcd registration failed (${error.message}); retrying in ${delayMs} ms`));
-  registration.on('keyRestored', ({ key }) => logger.warn(`etcd key ${key} was deleted from outside; put it back`));
+  registration.on('retrying', ({ error, delayMs }) =>
+    logger.warn(`etcd registration failed (${error.message}); retrying in ${delayMs} ms`),
+  );
+  registration.on('keyRestored', ({ key }) =>
+    logger.warn(`etcd key ${key} was deleted from outside; put it back`),
+  );
 }
 
 function assertPortFree(host: string, port: number): Promise<void> {

@@ -13,7 +13,8 @@ import { startEtcdCluster } from '@flotilla/testing';
 
 const { values } = parseArgs({ options: { trials: { type: 'string', default: '200' } } });
 const trials = Number(values.trials);
-if (!Number.isInteger(trials) || trials < 1) throw new Error(`--trials must be a positive integer, got ${values.trials}`);
+if (!Number.isInteger(trials) || trials < 1)
+  throw new Error(`--trials must be a positive integer, got ${values.trials}`);
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
@@ -42,13 +43,19 @@ async function main(): Promise<void> {
     });
     // When the condition already holds, the event beat the caller: count it as 0 ms.
     const until = (check: (ids: Set<string>) => boolean, since: number) =>
-      check(current) ? Promise.resolve(since) : new Promise<number>((resolve) => (waiter = { check, resolve }));
+      check(current)
+        ? Promise.resolve(since)
+        : new Promise<number>((resolve) => (waiter = { check, resolve }));
 
     const toSeen: number[] = [];
     const toRemoved: number[] = [];
     for (let i = 0; i < trials; i++) {
       const id = `bench-${i}`;
-      const registration = await registrar.register({ service: 'bench', instanceId: id, address: `127.0.0.1:${10_000 + i}` });
+      const registration = await registrar.register({
+        service: 'bench',
+        instanceId: id,
+        address: `127.0.0.1:${10_000 + i}`,
+      });
       const registeredAt = performance.now();
       toSeen.push((await until((ids) => ids.has(id), registeredAt)) - registeredAt);
       const revokeAt = performance.now();
@@ -57,7 +64,9 @@ async function main(): Promise<void> {
       toRemoved.push((await removed) - revokeAt);
     }
     unsubscribe();
-    console.log(`discovery propagation on loopback, single-member etcd, ${trials} trials (node ${process.version})`);
+    console.log(
+      `discovery propagation on loopback, single-member etcd, ${trials} trials (node ${process.version})`,
+    );
     console.log(summary('register() -> seen', toSeen));
     console.log(summary('revoke -> removed', toRemoved));
   } finally {

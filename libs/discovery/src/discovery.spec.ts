@@ -11,18 +11,28 @@ describe('discovery against a dead or bad etcd', () => {
   it('fails start-up within connectTimeoutMs, naming every endpoint it tried', async () => {
     const dead = [`http://127.0.0.1:${await freePort()}`, `http://127.0.0.1:${await freePort()}`];
     const started = Date.now();
-    const failure = await createDiscovery({ endpoints: dead, connectTimeoutMs: 800 }).catch((e: unknown) => e);
+    const failure = await createDiscovery({ endpoints: dead, connectTimeoutMs: 800 }).catch(
+      (e: unknown) => e,
+    );
     expect(Date.now() - started).toBeLessThan(3000);
     expect(failure).toBeInstanceOf(EtcdUnavailableError);
-    expect((failure as Error).message).toContain(`etcd is unreachable: tried ${dead.join(', ')} for up to 800 ms`);
+    expect((failure as Error).message).toContain(
+      `etcd is unreachable: tried ${dead.join(', ')} for up to 800 ms`,
+    );
   });
 
   it.each([
     [{ endpoints: '' }, 'etcd endpoints must list at least one URL'],
-    [{ endpoints: ['ftp://127.0.0.1:2379'] }, 'etcd endpoint "ftp://127.0.0.1:2379" must be http(s)://host:port'],
+    [
+      { endpoints: ['ftp://127.0.0.1:2379'] },
+      'etcd endpoint "ftp://127.0.0.1:2379" must be http(s)://host:port',
+    ],
     [{ endpoints: ['http://127.0.0.1'] }, 'etcd endpoint "http://127.0.0.1" must be http(s)://host:port'],
     [{ endpoints: 'http://a:1,https://b:2' }, 'etcd endpoints mix http and https'],
-    [{ endpoints: 'http://a:1', connectTimeoutMs: -1 }, 'connectTimeoutMs must be a positive number of milliseconds, got -1'],
+    [
+      { endpoints: 'http://a:1', connectTimeoutMs: -1 },
+      'connectTimeoutMs must be a positive number of milliseconds, got -1',
+    ],
     [{ endpoints: 'http://a:1', prefix: '/' }, 'prefix must not be empty'],
   ])('rejects options %j with a clear message', async (options, message) => {
     await expect(createDiscovery(options)).rejects.toThrow(message);
@@ -47,8 +57,20 @@ describe('discovery against a real etcd', () => {
     await cluster?.stop();
   });
 
-  async function register(service: string, instanceId: string, address: string, extra: Partial<Parameters<Discovery['register']>[0]> = {}) {
-    const registration = await discovery.register({ service, instanceId, address, metadata: { version: '1.0.0', zone: 'z1', weight: 2 }, ttl: 5, ...extra });
+  async function register(
+    service: string,
+    instanceId: string,
+    address: string,
+    extra: Partial<Parameters<Discovery['register']>[0]> = {},
+  ) {
+    const registration = await discovery.register({
+      service,
+      instanceId,
+      address,
+      metadata: { version: '1.0.0', zone: 'z1', weight: 2 },
+      ttl: 5,
+      ...extra,
+    });
     cleanups.push(() => registration.deregister());
     return registration;
   }
@@ -62,7 +84,13 @@ describe('discovery against a real etcd', () => {
     expect(value).toEqual({ Op: 0, Addr: '127.0.0.1:7001', Metadata: expect.any(String) });
     expect(JSON.parse(value.Metadata)).toEqual({ version: '1.0.0', zone: 'z1', weight: 2 });
     // The key is attached to the lease: etcd reports the lease's keys.
-    const lease = await etcdctl(cluster.endpoints, 'lease', 'timetolive', BigInt(registration.leaseId!).toString(16), '--keys');
+    const lease = await etcdctl(
+      cluster.endpoints,
+      'lease',
+      'timetolive',
+      BigInt(registration.leaseId!).toString(16),
+      '--keys',
+    );
     expect(lease).toContain('flotilla/services/svc-json/i-1');
   });
 
@@ -78,10 +106,25 @@ describe('discovery against a real etcd', () => {
     expect(sets[0]).toEqual([]);
     const a = await register('svc-watch', 'a', '127.0.0.1:7101');
     const b = await register('svc-watch', 'b', '127.0.0.1:7102', { metadata: { zone: 'z2' } });
-    await waitFor(() => sets.at(-1)?.length === 2, { timeoutMs: 2000, what: 'both instances in the watched set' });
+    await waitFor(() => sets.at(-1)?.length === 2, {
+      timeoutMs: 2000,
+      what: 'both instances in the watched set',
+    });
     expect(await discovery.list('svc-watch')).toEqual([
-      { service: 'svc-watch', instanceId: 'a', address: '127.0.0.1:7101', metadata: { version: '1.0.0', zone: 'z1', weight: 2 }, key: 'flotilla/services/svc-watch/a' },
-      { service: 'svc-watch', instanceId: 'b', address: '127.0.0.1:7102', metadata: { zone: 'z2' }, key: 'flotilla/services/svc-watch/b' },
+      {
+        service: 'svc-watch',
+        instanceId: 'a',
+        address: '127.0.0.1:7101',
+        metadata: { version: '1.0.0', zone: 'z1', weight: 2 },
+        key: 'flotilla/services/svc-watch/a',
+      },
+      {
+        service: 'svc-watch',
+        instanceId: 'b',
+        address: '127.0.0.1:7102',
+        metadata: { zone: 'z2' },
+        key: 'flotilla/services/svc-watch/b',
+      },
     ]);
     await a.deregister();
     await b.deregister();
@@ -101,7 +144,11 @@ describe('discovery against a real etcd', () => {
     const restored = new Promise<void>((resolve) => registration.on('keyRestored', () => resolve()));
     const deletedAt = Date.now();
     expect(await etcdctl(cluster.endpoints, 'del', 'flotilla/services/svc-del/d-1')).toContain('1');
-    await waitFor(async () => (await discovery.list('svc-del')).length === 1, { timeoutMs: 1000, intervalMs: 20, what: 'the deleted key to come back' });
+    await waitFor(async () => (await discovery.list('svc-del')).length === 1, {
+      timeoutMs: 1000,
+      intervalMs: 20,
+      what: 'the deleted key to come back',
+    });
     expect(Date.now() - deletedAt).toBeLessThan(1000);
     await restored;
     expect(registration.state).toBe('registered');
@@ -113,22 +160,30 @@ describe('discovery against a real etcd', () => {
     registration.on('state', (s) => states.push(s));
     const oldLease = registration.leaseId!;
     await etcdctl(cluster.endpoints, 'lease', 'revoke', BigInt(oldLease).toString(16));
-    await waitFor(() => registration.state === 'registered' && registration.leaseId !== undefined && registration.leaseId !== oldLease, {
-      timeoutMs: 3000,
-      what: 'a new lease',
-    });
+    await waitFor(
+      () =>
+        registration.state === 'registered' &&
+        registration.leaseId !== undefined &&
+        registration.leaseId !== oldLease,
+      {
+        timeoutMs: 3000,
+        what: 'a new lease',
+      },
+    );
     expect(await discovery.list('svc-revoke')).toHaveLength(1);
     expect(states).toContain('retrying');
   });
 
   it('rejects bad registrations with a message naming the problem', async () => {
-    await expect(discovery.register({ service: '', instanceId: 'a', address: '127.0.0.1:1' })).rejects.toThrow(InvalidArgumentError);
-    await expect(discovery.register({ service: 'svc', instanceId: 'a', address: 'nohostport' })).rejects.toThrow(
-      'address "nohostport" is not "host:port"',
-    );
-    await expect(discovery.register({ service: 'svc', instanceId: 'a', address: '127.0.0.1:1', ttl: 0 })).rejects.toThrow(
-      'ttl must be a whole number of seconds from 1 to 86400, got 0',
-    );
+    await expect(
+      discovery.register({ service: '', instanceId: 'a', address: '127.0.0.1:1' }),
+    ).rejects.toThrow(InvalidArgumentError);
+    await expect(
+      discovery.register({ service: 'svc', instanceId: 'a', address: 'nohostport' }),
+    ).rejects.toThrow('address "nohostport" is not "host:port"');
+    await expect(
+      discovery.register({ service: 'svc', instanceId: 'a', address: '127.0.0.1:1', ttl: 0 }),
+    ).rejects.toThrow('ttl must be a whole number of seconds from 1 to 86400, got 0');
     expect(() => discovery.watch('a/b')).toThrow('service name "a/b" may only contain');
   });
 
@@ -136,7 +191,8 @@ describe('discovery against a real etcd', () => {
     const servers = await Promise.all(['g-1', 'g-2', 'g-3'].map((id) => startInProcessGreeter(id)));
     cleanups.push(async () => Promise.all(servers.map((s) => s.close())));
     const registrations: Registration[] = [];
-    for (const [i, server] of servers.entries()) registrations.push(await register('greeter-rr', `g-${i + 1}`, server.address));
+    for (const [i, server] of servers.entries())
+      registrations.push(await register('greeter-rr', `g-${i + 1}`, server.address));
     const client = greeterClient('etcd:///greeter-rr');
     cleanups.push(async () => client.close());
     const seen = new Set<string>();
@@ -161,6 +217,8 @@ describe('discovery against a real etcd', () => {
   it('fails calls with a clear message when no instance is registered', async () => {
     const client = greeterClient('etcd:///nobody-home');
     cleanups.push(async () => client.close());
-    await expect(sayHello(client, 'x')).rejects.toThrow('no instances of "nobody-home" are registered in etcd');
+    await expect(sayHello(client, 'x')).rejects.toThrow(
+      'no instances of "nobody-home" are registered in etcd',
+    );
   });
 });

@@ -1,11 +1,21 @@
 import { connectEtcd, type EtcdConnection } from './etcd/etcd-client.js';
 import type { EtcdConnectionOptions } from './etcd/etcd-options.js';
 import { DiscoveryError, errorMessage, EtcdUnavailableError } from './errors.js';
-import { DEFAULT_PREFIX, decodeEndpoint, type ServiceEndpoint, serviceKeyPrefix } from './naming/endpoint-codec.js';
+import {
+  DEFAULT_PREFIX,
+  decodeEndpoint,
+  type ServiceEndpoint,
+  serviceKeyPrefix,
+} from './naming/endpoint-codec.js';
 import { assertServiceName, normalisePrefix } from './naming/validate.js';
 import { type RegisterOptions, Registrar, type Registration } from './registrar/registrar.js';
 import { LatestValueIterator } from './watch/latest-value-iterator.js';
-import { type EndpointListener, prefixEnd, ServiceWatcher, type WatchErrorListener } from './watch/service-watcher.js';
+import {
+  type EndpointListener,
+  prefixEnd,
+  ServiceWatcher,
+  type WatchErrorListener,
+} from './watch/service-watcher.js';
 
 export interface DiscoveryOptions extends EtcdConnectionOptions {
   /** Key prefix shared by every service. Default `flotilla/services`. */
@@ -44,7 +54,12 @@ export class Discovery {
    */
   async register(options: RegisterOptions): Promise<Registration> {
     this.assertOpen();
-    const registrar = new Registrar(this.connection.client, this.prefix, options, this.connection.options.callTimeoutMs);
+    const registrar = new Registrar(
+      this.connection.client,
+      this.prefix,
+      options,
+      this.connection.options.callTimeoutMs,
+    );
     this.registrations.add(registrar);
     registrar.once('stopped', () => this.registrations.delete(registrar));
     await registrar.start(options.startTimeoutMs ?? this.connection.options.connectTimeoutMs, this.endpoints);
@@ -59,13 +74,19 @@ export class Discovery {
     try {
       response = await this.connection.client.kv.range({ key: prefix, range_end: prefixEnd(prefix) });
     } catch (error) {
-      throw new EtcdUnavailableError(`cannot list "${service}": etcd at ${this.endpoints.join(', ')} failed: ${errorMessage(error)}`, this.endpoints, {
-        cause: error,
-      });
+      throw new EtcdUnavailableError(
+        `cannot list "${service}": etcd at ${this.endpoints.join(', ')} failed: ${errorMessage(error)}`,
+        this.endpoints,
+        {
+          cause: error,
+        },
+      );
     }
     return response.kvs
       .map((kv) => decodeEndpoint(this.prefix, kv.key.toString('utf8'), kv.value.toString('utf8')))
-      .filter((e): e is ServiceEndpoint => e !== undefined && e.service === service && !e.instanceId.includes('/'))
+      .filter(
+        (e): e is ServiceEndpoint => e !== undefined && e.service === service && !e.instanceId.includes('/'),
+      )
       .sort((a, b) => a.key.localeCompare(b.key));
   }
 
@@ -76,10 +97,12 @@ export class Discovery {
    */
   watch(service: string): AsyncIterableIterator<ServiceEndpoint[]> {
     let unsubscribe: () => void = () => undefined;
-    const iterator: LatestValueIterator<ServiceEndpoint[]> = new LatestValueIterator<ServiceEndpoint[]>(() => {
-      this.iterators.delete(iterator);
-      unsubscribe();
-    });
+    const iterator: LatestValueIterator<ServiceEndpoint[]> = new LatestValueIterator<ServiceEndpoint[]>(
+      () => {
+        this.iterators.delete(iterator);
+        unsubscribe();
+      },
+    );
     unsubscribe = this.subscribe(service, (endpoints) => iterator.push(endpoints));
     this.iterators.add(iterator);
     return iterator;

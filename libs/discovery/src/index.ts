@@ -12,8 +12,17 @@ export {
   type ServiceEndpoint,
 } from './naming/endpoint-codec.js';
 export { parseHostPort, type HostPort } from './naming/validate.js';
-export type { Registration, RegistrationState, RegistrationEvents, RegisterOptions } from './registrar/registrar.js';
+export type {
+  Registration,
+  RegistrationState,
+  RegistrationEvents,
+  RegisterOptions,
+} from './registrar/registrar.js';
 export type { BackoffOptions } from './registrar/backoff.js';
-export { deregisterGracefully, type GracefulDeregistrationOptions, type ShutdownStep } from './registrar/graceful-deregistration.js';
+export {
+  deregisterGracefully,
+  type GracefulDeregistrationOptions,
+  type ShutdownStep,
+} from './registrar/graceful-deregistration.js';
 export { registerEtcdResolver, type EtcdResolverOptions } from './grpc/resolver-etcd.js';
 export * as grpcExperimental from './grpc/grpc-experimental.js';

@@ -30,3 +30,14 @@ export {
 } from './server/raft-server.js';
 export { NotLeaderError, ProposalDroppedError, ServerStoppedError } from './server/errors.js';
 export { TypedEmitter } from './server/typed-emitter.js';
+export { FileStorage, DEFAULT_SEGMENT_BYTES, type FileStorageOptions } from './storage/file-storage.js';
+export { CorruptLogError } from './storage/corrupt-log-error.js';
+export { STORAGE_CONTRACT, type StorageHarness, type ContractCase } from './storage/storage-contract.js';
+export {
+  GrpcTransport,
+  type GrpcTransportOptions,
+  type TransportStats,
+  type ExtraService,
+} from './transport/grpc-transport.js';
+export type { PeerLinkStats } from './transport/peer-link.js';
+export { toWire, fromWire, MessageDecodeError } from './transport/message-codec.js';

@@ -1,4 +1,11 @@
-import { circuitBreaker, ConsecutiveBreaker, ExponentialBackoff, handleWhen, type IBackoff, retry } from 'cockatiel';
+import {
+  circuitBreaker,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  handleWhen,
+  type IBackoff,
+  retry,
+} from 'cockatiel';
 import { Etcd3, isRecoverableError, type IOptions } from 'etcd3';
 import { errorMessage, EtcdUnavailableError } from '../errors.js';
 import { type EtcdConnectionOptions, resolveEtcdOptions, type ResolvedEtcdOptions } from './etcd-options.js';
@@ -30,11 +37,20 @@ export async function connectEtcd(options: EtcdConnectionOptions): Promise<EtcdC
 }
 
 function clientOptions(o: ResolvedEtcdOptions): IOptions {
-  const toBuffer = (v: Buffer | string | undefined) => (v === undefined ? undefined : Buffer.isBuffer(v) ? v : Buffer.from(v));
+  const toBuffer = (v: Buffer | string | undefined) =>
+    v === undefined ? undefined : Buffer.isBuffer(v) ? v : Buffer.from(v);
   const ca = toBuffer(o.tls?.ca);
   return {
     hosts: o.endpoints,
-    ...(ca ? { credentials: { rootCertificate: ca, privateKey: toBuffer(o.tls?.key), certChain: toBuffer(o.tls?.cert) } } : {}),
+    ...(ca
+      ? {
+          credentials: {
+            rootCertificate: ca,
+            privateKey: toBuffer(o.tls?.key),
+            certChain: toBuffer(o.tls?.cert),
+          },
+        }
+      : {}),
     ...(o.auth ? { auth: { username: o.auth.username, password: o.auth.password } } : {}),
     dialTimeout: o.connectTimeoutMs,
     defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + o.callTimeoutMs }),
@@ -49,9 +65,16 @@ function clientOptions(o: ResolvedEtcdOptions): IOptions {
       // Try each member once per call before failing it.
       global: retry(handleWhen(isRecoverableError), { maxAttempts: Math.max(1, o.endpoints.length - 1) }),
       // Skip a member that failed twice in a row, but look at it again soon.
-      host: () => circuitBreaker(handleWhen(isRecoverableError), { halfOpenAfter: Math.min(500, o.reconnectMaxMs), breaker: new ConsecutiveBreaker(2) }),
+      host: () =>
+        circuitBreaker(handleWhen(isRecoverableError), {
+          halfOpenAfter: Math.min(500, o.reconnectMaxMs),
+          breaker: new ConsecutiveBreaker(2),
+        }),
       // etcd3 types this as IBackoff but calls it as a factory, which is what ExponentialBackoff is.
-      watchBackoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: o.reconnectMaxMs }) as unknown as IBackoff<unknown>,
+      watchBackoff: new ExponentialBackoff({
+        initialDelay: 50,
+        maxDelay: o.reconnectMaxMs,
+      }) as unknown as IBackoff<unknown>,
     },
   };
 }
@@ -64,7 +87,10 @@ async function probe(connection: EtcdConnection): Promise<void> {
   while (Date.now() < deadline) {
     const remaining = deadline - Date.now();
     try {
-      await withTimeout(connection.client.maintenance.status({ deadline: Date.now() + Math.min(remaining, callTimeoutMs) }), remaining);
+      await withTimeout(
+        connection.client.maintenance.status({ deadline: Date.now() + Math.min(remaining, callTimeoutMs) }),
+        remaining,
+      );
       return;
     } catch (error) {
       lastError = error;

@@ -37,13 +37,15 @@ export interface ResolvedEtcdOptions {
 
 /** Validates connection options and fills in defaults; throws InvalidArgumentError naming the bad field. */
 export function resolveEtcdOptions(options: EtcdConnectionOptions): ResolvedEtcdOptions {
-  const raw = typeof options.endpoints === 'string' ? options.endpoints.split(',') : [...(options.endpoints ?? [])];
+  const raw =
+    typeof options.endpoints === 'string' ? options.endpoints.split(',') : [...(options.endpoints ?? [])];
   // A bare host:port means plain http, as etcdctl reads it.
   const endpoints = raw
     .map((e) => e.trim())
     .filter((e) => e !== '')
     .map((e) => (e.includes('://') ? e : `http://${e}`));
-  if (endpoints.length === 0) throw new InvalidArgumentError('etcd endpoints must list at least one URL, e.g. http://127.0.0.1:2379');
+  if (endpoints.length === 0)
+    throw new InvalidArgumentError('etcd endpoints must list at least one URL, e.g. http://127.0.0.1:2379');
   for (const endpoint of endpoints) {
     let url: URL;
     try {
@@ -51,7 +53,11 @@ export function resolveEtcdOptions(options: EtcdConnectionOptions): ResolvedEtcd
     } catch {
       throw new InvalidArgumentError(`etcd endpoint "${endpoint}" is not a URL like http://127.0.0.1:2379`);
     }
-    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.port === '' || (url.pathname !== '/' && url.pathname !== '')) {
+    if (
+      (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+      url.port === '' ||
+      (url.pathname !== '/' && url.pathname !== '')
+    ) {
       throw new InvalidArgumentError(`etcd endpoint "${endpoint}" must be http(s)://host:port`);
     }
   }
@@ -74,6 +80,7 @@ export function resolveEtcdOptions(options: EtcdConnectionOptions): ResolvedEtcd
 
 function positive(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new InvalidArgumentError(`${name} must be a positive number of milliseconds, got ${value}`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new InvalidArgumentError(`${name} must be a positive number of milliseconds, got ${value}`);
   return value;
 }

@@ -60,7 +60,11 @@ export function registerNameResolver(scheme: string, factory: NameResolverFactor
   });
   class AdaptedResolver implements experimental.Resolver {
     private readonly inner: NameResolver;
-    constructor(target: experimental.GrpcUri, listener: experimental.ResolverListener, channelOptions: ChannelOptions) {
+    constructor(
+      target: experimental.GrpcUri,
+      listener: experimental.ResolverListener,
+      channelOptions: ChannelOptions,
+    ) {
       // grpc-js forbids calling the listener synchronously from the constructor or updateResolution.
       const deliver = (fn: () => void) => process.nextTick(fn);
       const sink: ResolutionSink = {
@@ -73,7 +77,8 @@ export function registerNameResolver(scheme: string, factory: NameResolverFactor
               note,
             ),
           ),
-        error: (code, details) => deliver(() => listener(experimental.statusOrFromError({ code, details }), {}, null, details)),
+        error: (code, details) =>
+          deliver(() => listener(experimental.statusOrFromError({ code, details }), {}, null, details)),
       };
       this.inner = factory.create(toTarget(target), sink, channelOptions);
     }
@@ -102,7 +107,9 @@ function toEndpoint(a: ResolvedAddress): EndpointWithMetadata {
 }
 
 /** The registry metadata a resolver attached to `endpoint` (see ResolvedAddress), if any. */
-export function endpointMetadata(endpoint: experimental.Endpoint): Readonly<Record<string, unknown>> | undefined {
+export function endpointMetadata(
+  endpoint: experimental.Endpoint,
+): Readonly<Record<string, unknown>> | undefined {
   return (endpoint as EndpointWithMetadata).metadata;
 }
 

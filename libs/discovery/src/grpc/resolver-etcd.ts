@@ -3,7 +3,12 @@ import type { Discovery } from '../discovery.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { ServiceEndpoint } from '../naming/endpoint-codec.js';
 import { parseHostPort } from '../naming/validate.js';
-import { type NameResolver, registerNameResolver, type ResolutionSink, type ResolveTarget } from './grpc-experimental.js';
+import {
+  type NameResolver,
+  registerNameResolver,
+  type ResolutionSink,
+  type ResolveTarget,
+} from './grpc-experimental.js';
 
 export interface EtcdResolverOptions {
   /** URI scheme to claim. Default `etcd`, i.e. targets like `etcd:///greeter`. */
@@ -26,7 +31,9 @@ export function registerEtcdResolver(discovery: Discovery, options: EtcdResolver
   registerNameResolver(scheme, {
     create: (target, sink, channelOptions) => {
       const config: ServiceConfig | null =
-        channelOptions['grpc.service_config'] === undefined ? { loadBalancingConfig: [{ [policy]: {} }], methodConfig: [] } : null;
+        channelOptions['grpc.service_config'] === undefined
+          ? { loadBalancingConfig: [{ [policy]: {} }], methodConfig: [] }
+          : null;
       return new EtcdResolver(discovery, serviceOf(target, discovery.prefix), sink, config);
     },
     defaultAuthority: (target) => serviceOf(target, discovery.prefix),
@@ -38,7 +45,9 @@ export function serviceOf(target: ResolveTarget, prefix: string): string {
   let path = target.path.replace(/^\/+|\/+$/g, '');
   if (path.startsWith(`${prefix}/`)) path = path.slice(prefix.length + 1);
   if (path === '' || path.includes('/')) {
-    throw new InvalidArgumentError(`target "${target.scheme}:///${target.path}" must name one service, like ${target.scheme}:///greeter`);
+    throw new InvalidArgumentError(
+      `target "${target.scheme}:///${target.path}" must name one service, like ${target.scheme}:///greeter`,
+    );
   }
   return path;
 }
@@ -76,7 +85,10 @@ class EtcdResolver implements NameResolver {
       (error) => {
         // With endpoints in hand, an etcd failure changes nothing: keep serving them.
         if (this.latest === undefined) {
-          this.sink.error(status.UNAVAILABLE, `cannot resolve "${this.service}": etcd unreachable (${error.message}); retrying`);
+          this.sink.error(
+            status.UNAVAILABLE,
+            `cannot resolve "${this.service}": etcd unreachable (${error.message}); retrying`,
+          );
         }
       },
     );

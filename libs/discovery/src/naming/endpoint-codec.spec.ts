@@ -1,17 +1,29 @@
-import { decodeEndpoint, decodeEndpointValue, encodeEndpointValue, instanceKey, parseInstanceKey, serviceKeyPrefix } from './endpoint-codec.js';
+import {
+  decodeEndpoint,
+  decodeEndpointValue,
+  encodeEndpointValue,
+  instanceKey,
+  parseInstanceKey,
+  serviceKeyPrefix,
+} from './endpoint-codec.js';
 
 describe('endpoint codec (etcd gRPC naming format)', () => {
   it('lays keys out as <prefix>/<service>/<instanceId>', () => {
     expect(instanceKey('flotilla/services', 'greeter', 'g-1')).toBe('flotilla/services/greeter/g-1');
     expect(serviceKeyPrefix('flotilla/services', 'greeter')).toBe('flotilla/services/greeter/');
-    expect(parseInstanceKey('flotilla/services', 'flotilla/services/greeter/g-1')).toEqual({ service: 'greeter', instanceId: 'g-1' });
+    expect(parseInstanceKey('flotilla/services', 'flotilla/services/greeter/g-1')).toEqual({
+      service: 'greeter',
+      instanceId: 'g-1',
+    });
     expect(parseInstanceKey('flotilla/services', 'flotilla/services/greeter')).toBeUndefined();
     expect(parseInstanceKey('flotilla/services', 'other/greeter/g-1')).toBeUndefined();
   });
 
   it('encodes the exact JSON Go json.Marshal writes for internal.Update, with Metadata as a JSON string', () => {
     const value = encodeEndpointValue('127.0.0.1:50051', { version: '1.2.3', zone: 'z1', weight: 3 });
-    expect(value).toBe('{"Op":0,"Addr":"127.0.0.1:50051","Metadata":"{\\"version\\":\\"1.2.3\\",\\"zone\\":\\"z1\\",\\"weight\\":3}"}');
+    expect(value).toBe(
+      '{"Op":0,"Addr":"127.0.0.1:50051","Metadata":"{\\"version\\":\\"1.2.3\\",\\"zone\\":\\"z1\\",\\"weight\\":3}"}',
+    );
     const parsed = JSON.parse(value) as { Op: number; Addr: string; Metadata: unknown };
     expect(Object.keys(parsed)).toEqual(['Op', 'Addr', 'Metadata']);
     // A string, never an object: grpc-go hashes Metadata, and a Go map is unhashable.
@@ -21,13 +33,24 @@ describe('endpoint codec (etcd gRPC naming format)', () => {
 
   it('round-trips', () => {
     const metadata = { version: '2', zone: 'eu', weight: 1, extra: { nested: [1, 2] } };
-    expect(decodeEndpointValue(encodeEndpointValue('[::1]:8080', metadata))).toEqual({ address: '[::1]:8080', metadata });
+    expect(decodeEndpointValue(encodeEndpointValue('[::1]:8080', metadata))).toEqual({
+      address: '[::1]:8080',
+      metadata,
+    });
   });
 
   it.each([
     ['Go endpoints manager with no Metadata', '{"Op":0,"Addr":"10.0.0.1:9000","Metadata":null}', {}],
-    ['Go endpoints manager with a string Metadata', '{"Op":0,"Addr":"10.0.0.1:9000","Metadata":"go-v1"}', { value: 'go-v1' }],
-    ['a writer that used a JSON object', '{"Op":0,"Addr":"10.0.0.1:9000","Metadata":{"zone":"z9"}}', { zone: 'z9' }],
+    [
+      'Go endpoints manager with a string Metadata',
+      '{"Op":0,"Addr":"10.0.0.1:9000","Metadata":"go-v1"}',
+      { value: 'go-v1' },
+    ],
+    [
+      'a writer that used a JSON object',
+      '{"Op":0,"Addr":"10.0.0.1:9000","Metadata":{"zone":"z9"}}',
+      { zone: 'z9' },
+    ],
     ['no Op field', '{"Addr":"10.0.0.1:9000"}', {}],
   ])('decodes %s', (_label, value, metadata) => {
     expect(decodeEndpointValue(value)).toEqual({ address: '10.0.0.1:9000', metadata });
@@ -44,7 +67,13 @@ describe('endpoint codec (etcd gRPC naming format)', () => {
   });
 
   it('decodes a key/value pair into an endpoint', () => {
-    expect(decodeEndpoint('flotilla/services', 'flotilla/services/greeter/a', encodeEndpointValue('127.0.0.1:1', { zone: 'z' }))).toEqual({
+    expect(
+      decodeEndpoint(
+        'flotilla/services',
+        'flotilla/services/greeter/a',
+        encodeEndpointValue('127.0.0.1:1', { zone: 'z' }),
+      ),
+    ).toEqual({
       service: 'greeter',
       instanceId: 'a',
       address: '127.0.0.1:1',

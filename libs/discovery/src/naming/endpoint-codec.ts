@@ -59,7 +59,9 @@ export function encodeEndpointValue(address: string, metadata: EndpointMetadata 
  * string (Flotilla), an object (other writers), or absent/null. Returns undefined for values that
  * are not Add updates with a usable address, so one bad key cannot break resolution of the rest.
  */
-export function decodeEndpointValue(value: string): { address: string; metadata: EndpointMetadata } | undefined {
+export function decodeEndpointValue(
+  value: string,
+): { address: string; metadata: EndpointMetadata } | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(value);
@@ -94,7 +96,10 @@ function decodeMetadata(raw: unknown): EndpointMetadata {
 }
 
 /** Splits `<prefix>/<service>/<instanceId>`; undefined if the key does not have that shape. */
-export function parseInstanceKey(prefix: string, key: string): { service: string; instanceId: string } | undefined {
+export function parseInstanceKey(
+  prefix: string,
+  key: string,
+): { service: string; instanceId: string } | undefined {
   if (!key.startsWith(`${prefix}/`)) return undefined;
   const rest = key.slice(prefix.length + 1);
   const slash = rest.indexOf('/');
@@ -113,8 +118,10 @@ export function decodeEndpoint(prefix: string, key: string, value: string): Serv
 function assertMetadata(metadata: EndpointMetadata): void {
   if (!isRecord(metadata)) throw new InvalidArgumentError('metadata must be a plain object');
   const { version, zone, weight } = metadata;
-  if (version !== undefined && typeof version !== 'string') throw new InvalidArgumentError('metadata.version must be a string');
-  if (zone !== undefined && typeof zone !== 'string') throw new InvalidArgumentError('metadata.zone must be a string');
+  if (version !== undefined && typeof version !== 'string')
+    throw new InvalidArgumentError('metadata.version must be a string');
+  if (zone !== undefined && typeof zone !== 'string')
+    throw new InvalidArgumentError('metadata.zone must be a string');
   if (weight !== undefined && (typeof weight !== 'number' || !Number.isInteger(weight) || weight < 1)) {
     throw new InvalidArgumentError(`metadata.weight must be a positive integer, got ${String(weight)}`);
   }

@@ -9,7 +9,9 @@ export function assertServiceName(service: unknown): string {
     throw new InvalidArgumentError('service name must be a non-empty string');
   }
   if (!SEGMENT.test(service)) {
-    throw new InvalidArgumentError(`service name "${service}" may only contain letters, digits, ".", "_", "-", ":", "@" and must not contain "/"`);
+    throw new InvalidArgumentError(
+      `service name "${service}" may only contain letters, digits, ".", "_", "-", ":", "@" and must not contain "/"`,
+    );
   }
   return service;
 }
@@ -19,7 +21,9 @@ export function assertInstanceId(instanceId: unknown): string {
     throw new InvalidArgumentError('instanceId must be a non-empty string');
   }
   if (!SEGMENT.test(instanceId)) {
-    throw new InvalidArgumentError(`instanceId "${instanceId}" may only contain letters, digits, ".", "_", "-", ":", "@" and must not contain "/"`);
+    throw new InvalidArgumentError(
+      `instanceId "${instanceId}" may only contain letters, digits, ".", "_", "-", ":", "@" and must not contain "/"`,
+    );
   }
   return instanceId;
 }
@@ -53,7 +57,9 @@ export function parseHostPort(address: unknown): HostPort {
 /** Throws unless the TTL is a whole number of seconds from 1 to 86400 (etcd leases count whole seconds). */
 export function assertTtl(ttl: unknown): number {
   if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 1 || ttl > 86_400) {
-    throw new InvalidArgumentError(`ttl must be a whole number of seconds from 1 to 86400, got ${String(ttl)}`);
+    throw new InvalidArgumentError(
+      `ttl must be a whole number of seconds from 1 to 86400, got ${String(ttl)}`,
+    );
   }
   return ttl;
 }

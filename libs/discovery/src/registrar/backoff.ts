@@ -27,7 +27,9 @@ export class Backoff {
     this.multiplier = options.multiplier ?? 2;
     this.random = options.random ?? Math.random;
     if (!(this.initialMs > 0) || !(this.maxMs >= this.initialMs) || !(this.multiplier >= 1)) {
-      throw new RangeError(`backoff needs 0 < initialMs <= maxMs and multiplier >= 1, got ${this.initialMs}, ${this.maxMs}, ${this.multiplier}`);
+      throw new RangeError(
+        `backoff needs 0 < initialMs <= maxMs and multiplier >= 1, got ${this.initialMs}, ${this.maxMs}, ${this.multiplier}`,
+      );
     }
   }
 

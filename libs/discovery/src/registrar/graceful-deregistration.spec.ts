@@ -33,7 +33,15 @@ describe('deregisterGracefully', () => {
       onStep: (step) => log.push(`step:${step}`),
     });
     expect(result).toEqual({ revoked: true });
-    expect(log).toEqual(['not-serving', 'step:not-serving', 'revoke(1234)', 'step:lease-revoked', 'step:drained', 'close', 'step:server-closed']);
+    expect(log).toEqual([
+      'not-serving',
+      'step:not-serving',
+      'revoke(1234)',
+      'step:lease-revoked',
+      'step:drained',
+      'close',
+      'step:server-closed',
+    ]);
     expect(drainedAt - started).toBeGreaterThanOrEqual(195);
   });
 
@@ -47,13 +55,17 @@ describe('deregisterGracefully', () => {
       onStep: (step, detail) => steps.push(`${step}: ${detail}`),
     });
     expect(result).toEqual({ revoked: false });
-    expect(steps[1]).toBe('lease-revoked: revoke failed; flotilla/services/greeter/a will expire with its TTL');
+    expect(steps[1]).toBe(
+      'lease-revoked: revoke failed; flotilla/services/greeter/a will expire with its TTL',
+    );
     expect(steps.at(-1)).toMatch(/^server-closed/);
   });
 
   it('works without a registration', async () => {
     const closed = vi.fn(async () => undefined);
-    await expect(deregisterGracefully({ markNotServing: () => undefined, drainMs: 0, closeServer: closed })).resolves.toEqual({ revoked: false });
+    await expect(
+      deregisterGracefully({ markNotServing: () => undefined, drainMs: 0, closeServer: closed }),
+    ).resolves.toEqual({ revoked: false });
     expect(closed).toHaveBeenCalledOnce();
   });
 });

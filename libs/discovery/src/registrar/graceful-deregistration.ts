@@ -22,14 +22,21 @@ export interface GracefulDeregistrationOptions {
  * the drain delay, then close the server (which refuses new calls and waits for in-flight ones).
  * The caller exits afterwards.
  */
-export async function deregisterGracefully(options: GracefulDeregistrationOptions): Promise<{ revoked: boolean }> {
+export async function deregisterGracefully(
+  options: GracefulDeregistrationOptions,
+): Promise<{ revoked: boolean }> {
   const step = options.onStep ?? (() => undefined);
   await options.markNotServing();
   step('not-serving', 'health reports NOT_SERVING');
   let revoked = false;
   if (options.registration) {
     ({ revoked } = await options.registration.deregister(options.revokeTimeoutMs ?? 3000));
-    step('lease-revoked', revoked ? `lease revoked, ${options.registration.key} deleted` : `revoke failed; ${options.registration.key} will expire with its TTL`);
+    step(
+      'lease-revoked',
+      revoked
+        ? `lease revoked, ${options.registration.key} deleted`
+        : `revoke failed; ${options.registration.key} will expire with its TTL`,
+    );
   }
   const drainMs = options.drainMs ?? 1000;
   if (drainMs > 0) await new Promise((resolve) => setTimeout(resolve, drainMs));

@@ -1,5 +1,12 @@
 import { EventEmitter } from 'node:events';
-import { type Etcd3, EtcdLeaseInvalidError, type IDuplexStream, type ILeaseKeepAliveRequest, type ILeaseKeepAliveResponse, type Watcher } from 'etcd3';
+import {
+  type Etcd3,
+  EtcdLeaseInvalidError,
+  type IDuplexStream,
+  type ILeaseKeepAliveRequest,
+  type ILeaseKeepAliveResponse,
+  type Watcher,
+} from 'etcd3';
 import { EtcdUnavailableError } from '../errors.js';
 import { encodeEndpointValue, type EndpointMetadata, instanceKey } from '../naming/endpoint-codec.js';
 import { assertInstanceId, assertServiceName, assertTtl, parseHostPort } from '../naming/validate.js';
@@ -190,7 +197,11 @@ export class Registrar extends EventEmitter<RegistrationEvents> implements Regis
             this.lease = grant.ID; // deregister() revokes it
             return;
           }
-          await this.client.kv.put({ key: Buffer.from(this.key), value: Buffer.from(this.value), lease: grant.ID });
+          await this.client.kv.put({
+            key: Buffer.from(this.key),
+            value: Buffer.from(this.value),
+            lease: grant.ID,
+          });
           this.lease = grant.ID;
           this.markRegistered();
         }
@@ -224,7 +235,8 @@ export class Registrar extends EventEmitter<RegistrationEvents> implements Regis
    * may have been deleted while we could not see it.
    */
   private async keepAlive(leaseId: string): Promise<void> {
-    const stream: IDuplexStream<ILeaseKeepAliveRequest, ILeaseKeepAliveResponse> = await this.client.leaseClient.leaseKeepAlive();
+    const stream: IDuplexStream<ILeaseKeepAliveRequest, ILeaseKeepAliveResponse> =
+      await this.client.leaseClient.leaseKeepAlive();
     await new Promise<void>((resolve, reject) => {
       const timers: { interval?: NodeJS.Timeout; answer?: NodeJS.Timeout } = {};
       let done = false;
@@ -245,7 +257,10 @@ export class Registrar extends EventEmitter<RegistrationEvents> implements Regis
       };
       const ping = () => {
         if (timers.answer === undefined) {
-          timers.answer = setTimeout(() => finish(new Error(`lease keepalive got no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+          timers.answer = setTimeout(
+            () => finish(new Error(`lease keepalive got no answer within ${this.timeoutMs} ms`)),
+            this.timeoutMs,
+          );
         }
         try {
           stream.write({ ID: leaseId });
@@ -316,7 +331,8 @@ export class Registrar extends EventEmitter<RegistrationEvents> implements Regis
       } catch (error) {
         if (error instanceof EtcdLeaseInvalidError) {
           // The lease was revoked (that is what deleted the key): end the session to re-register.
-          if (this.session?.leaseId === leaseId) this.session.fail(new LeaseLost(leaseId, `lease ${leaseId} was revoked`));
+          if (this.session?.leaseId === leaseId)
+            this.session.fail(new LeaseLost(leaseId, `lease ${leaseId} was revoked`));
           return;
         }
         await this.sleep(backoff.next());

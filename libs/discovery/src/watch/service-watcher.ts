@@ -70,7 +70,11 @@ export class ServiceWatcher {
     this.listeners.clear();
     this.errorListeners.clear();
     // cancel() waits for etcd's confirmation, which never comes while etcd is down.
-    if (watcher) await Promise.race([watcher.cancel().catch(() => undefined), new Promise((r) => setTimeout(r, 1000).unref())]);
+    if (watcher)
+      await Promise.race([
+        watcher.cancel().catch(() => undefined),
+        new Promise((r) => setTimeout(r, 1000).unref()),
+      ]);
   }
 
   private async sync(): Promise<void> {
@@ -92,7 +96,11 @@ export class ServiceWatcher {
   }
 
   private startWatch(fromRevision: bigint): void {
-    const watcher = this.client.watch().prefix(this.keyPrefix).startRevision(fromRevision.toString()).watcher();
+    const watcher = this.client
+      .watch()
+      .prefix(this.keyPrefix)
+      .startRevision(fromRevision.toString())
+      .watcher();
     this.watcher = watcher;
     watcher.on('data', (response: IWatchResponse) => {
       if (this.watcher !== watcher || response.events.length === 0) return;
@@ -122,7 +130,8 @@ export class ServiceWatcher {
     }
     const endpoint = decodeEndpoint(this.prefix, key, kv.value.toString('utf8'));
     // Only direct children of the service prefix, so "greeter" never picks up "greeter2".
-    if (endpoint && endpoint.service === this.service && !endpoint.instanceId.includes('/')) this.endpoints.set(key, endpoint);
+    if (endpoint && endpoint.service === this.service && !endpoint.instanceId.includes('/'))
+      this.endpoints.set(key, endpoint);
     else this.endpoints.delete(key);
   }
 

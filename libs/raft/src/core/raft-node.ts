@@ -508,7 +508,12 @@ export class RaftNode {
     if (m.type === 'pre-vote') return true; // pre-votes never change our term
     if (m.type === 'pre-vote-resp' && m.granted) return true;
     const fromLeader = m.type === 'append' || m.type === 'heartbeat' || m.type === 'snapshot';
+    const elapsed = this.electionElapsed;
     this.becomeFollower(m.term, fromLeader ? m.from : null);
+    // Only a leader's message or a granted vote restarts the election timer (Figure 2). Otherwise
+    // candidates with stale logs, campaigning in turn, keep the up-to-date servers from ever
+    // timing out: a livelock the randomized runner found with PreVote off.
+    if (!fromLeader) this.electionElapsed = elapsed;
     return true;
   }
 

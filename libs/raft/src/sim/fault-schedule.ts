@@ -8,45 +8,71 @@ export interface SimRunOptions {
   readonly log?: (line: string) => void;
 }
 
+export type SimProfile = 'mixed' | 'leader-crash' | 'churn';
+
 export interface SimRunResult {
   readonly seed: number;
   readonly ok: boolean;
   readonly error?: string;
+  readonly profile: SimProfile;
+  /** Short description of the cluster shape and core options, for replaying by hand. */
+  readonly shape: string;
   readonly virtualMs: number;
   readonly events: number;
   readonly committed: number;
 }
 
+const PROFILES: readonly SimProfile[] = ['mixed', 'mixed', 'leader-crash', 'leader-crash', 'churn'];
+
+function pick<T>(rng: Rng, xs: readonly T[]): T {
+  return xs[rng.int(xs.length)];
+}
+
 /**
- * One randomized run: a random cluster shape and a random schedule of partitions, crashes,
- * restarts, unreliable/reordering links, membership changes and leadership transfers, with
- * client commands throughout. Safety invariants are checked on every step by the harness;
+ * One randomized run. Each seed picks a cluster shape (3, 5 or 7 servers, maybe some non-voters),
+ * core options (PreVote, CheckQuorum, tiny or large AppendEntries batches and inflight windows —
+ * one entry per message lets a follower hold an old-term entry without the new leader's no-op,
+ * which Figure-8 style bugs need) and a schedule profile:
+ *  - `mixed`: partitions, crashes, restarts, unreliable/reordering links, membership changes and
+ *    leadership transfers at 50–800 ms intervals;
+ *  - `leader-crash`: the lab's Figure 8 loop — propose, wait 0–13 ms (sometimes longer), crash the
+ *    leader right after partial replication, restart others to keep elections possible;
+ *  - `churn`: crash and restart any server every 0–300 ms, so votes and acks race with crashes.
+ * Client commands flow throughout. Safety invariants are checked on every step by the harness;
  * at the end the faults are repaired and the cluster must make progress again.
  */
 export async function runRandomSim(opts: SimRunOptions): Promise<SimRunResult> {
   const rng = createRng(opts.seed * 2654435761);
-  const servers = 3 + 2 * rng.int(2);
-  const voters = rng.next() < 0.3 ? servers - 1 : servers;
-  const c = createSimCluster({
-    servers,
-    voters,
-    seed: opts.seed,
-    snapshot: rng.next() < 0.5,
-    reliable: rng.next() < 0.5,
-  });
+  const profile = pick(rng, PROFILES);
+  const servers = pick(rng, [3, 3, 5, 5, 5, 7]);
+  const voters = profile === 'mixed' && rng.next() < 0.3 ? servers - 1 : servers;
+  const raft = {
+    preVote: rng.next() < 0.6,
+    checkQuorum: rng.next() < 0.6,
+    maxEntriesPerMessage: pick(rng, [1, 1, 2, 3, 64]),
+    maxInflight: pick(rng, [1, 2, 4, 64]),
+  };
+  const snapshot = rng.next() < 0.4;
+  const reliable = rng.next() < 0.5;
+  const shape = `${profile} servers=${servers} voters=${voters} snapshot=${snapshot} reliable=${reliable} ${JSON.stringify(raft)}`;
+  const c = createSimCluster({ servers, voters, seed: opts.seed, snapshot, reliable, raft });
   const crashed = new Set<number>();
-  let cmd = 0;
   const log = opts.log ?? (() => undefined);
+  log(shape);
+  const result = (ok: boolean, committed: number, error?: string): SimRunResult => ({
+    seed: opts.seed,
+    ok,
+    error,
+    profile,
+    shape,
+    virtualMs: c.now(),
+    events: c.eventCount(),
+    committed,
+  });
   try {
-    for (let step = 0; step < opts.steps; step++) {
-      const action = pickAction(rng, c, crashed);
-      log(`t=${c.now()} ${action}`);
-      for (let k = rng.int(6); k > 0; k--) {
-        const command = `c${opts.seed}-${cmd++}`;
-        for (let i = 0; i < servers; i++) if (c.start(i, command).index > 0) break;
-      }
-      await c.sleep(50 + rng.int(750));
-    }
+    if (profile === 'mixed') await runMixed(c, rng, opts, crashed, log);
+    else if (profile === 'leader-crash') await runLeaderCrash(c, rng, opts, crashed, log);
+    else await runChurn(c, rng, opts, crashed, log);
     // Repair everything; the cluster must make progress again.
     c.heal();
     c.setReliable(true);
@@ -57,16 +83,82 @@ export async function runRandomSim(opts: SimRunOptions): Promise<SimRunResult> {
     const voterCount = c.status(leader)?.membership.voters.length ?? servers;
     const index = await c.one(`final-${opts.seed}`, Math.floor(voterCount / 2) + 1, true);
     await c.cleanup();
-    return { seed: opts.seed, ok: true, virtualMs: c.now(), events: c.eventCount(), committed: index };
+    return result(true, index);
   } catch (e) {
-    return {
-      seed: opts.seed,
-      ok: false,
-      error: e instanceof Error ? e.message : String(e),
-      virtualMs: c.now(),
-      events: c.eventCount(),
-      committed: 0,
-    };
+    for (let i = 0; i < c.n; i++) {
+      const st = c.status(i);
+      const peers = st?.peers.map((p) => `${p.id}:${p.match}/${p.next}/${p.state}`).join(' ') ?? '';
+      log(
+        st
+          ? `s${i} ${st.role} term=${st.term} vote=${st.vote} leader=${st.leader} commit=${st.commitIndex} applied=${st.appliedIndex} last=${st.lastIndex} voters=${st.membership.voters.join(',')} ${peers}`
+          : `s${i} down`,
+      );
+    }
+    return result(false, 0, e instanceof Error ? e.message : String(e));
+  }
+}
+
+type Log = (line: string) => void;
+
+async function runMixed(c: SimClusterExt, rng: Rng, opts: SimRunOptions, crashed: Set<number>, log: Log): Promise<void> {
+  let cmd = 0;
+  for (let step = 0; step < opts.steps; step++) {
+    const action = pickAction(rng, c, crashed);
+    log(`t=${c.now()} ${action}`);
+    for (let k = rng.int(6); k > 0; k--) {
+      const command = `c${opts.seed}-${cmd++}`;
+      for (let i = 0; i < c.n; i++) if (c.start(i, command).index > 0) break;
+    }
+    await c.sleep(50 + rng.int(750));
+  }
+}
+
+/** Figure 8 style: crash the leader just after it sent new entries; keep a majority able to come back. */
+async function runLeaderCrash(c: SimClusterExt, rng: Rng, opts: SimRunOptions, crashed: Set<number>, log: Log): Promise<void> {
+  const majority = Math.floor(c.n / 2) + 1;
+  let cmd = 0;
+  for (let iter = 0; iter < opts.steps * 5; iter++) {
+    let leader = -1;
+    const burst = 1 + rng.int(3);
+    for (let i = 0; i < c.n; i++) {
+      for (let k = 0; k < burst; k++) if (c.start(i, `c${opts.seed}-${cmd++}`).isLeader) leader = i;
+    }
+    await c.sleep(rng.int(10) === 0 ? rng.int(1000) : rng.int(14));
+    if (leader !== -1 && c.isAlive(leader) && rng.int(10) < 8) {
+      c.crash(leader);
+      crashed.add(leader);
+      log(`t=${c.now()} crash leader ${leader}`);
+    }
+    if (c.n - crashed.size < majority || rng.int(4) === 0) {
+      const s = rng.int(c.n);
+      if (crashed.has(s)) {
+        c.restart(s);
+        crashed.delete(s);
+        log(`t=${c.now()} restart ${s}`);
+      }
+    }
+  }
+}
+
+/** Any server may crash at any moment, including voters in the middle of an election. */
+async function runChurn(c: SimClusterExt, rng: Rng, opts: SimRunOptions, crashed: Set<number>, log: Log): Promise<void> {
+  let cmd = 0;
+  for (let iter = 0; iter < opts.steps * 3; iter++) {
+    const i = rng.int(c.n);
+    if (crashed.has(i)) {
+      c.restart(i);
+      crashed.delete(i);
+      log(`t=${c.now()} restart ${i}`);
+    } else if (crashed.size < c.n - 1) {
+      c.crash(i);
+      crashed.add(i);
+      log(`t=${c.now()} crash ${i}`);
+    }
+    for (let k = rng.int(3); k > 0; k--) {
+      const command = `c${opts.seed}-${cmd++}`;
+      for (let j = 0; j < c.n; j++) if (c.start(j, command).index > 0) break;
+    }
+    await c.sleep(rng.int(300));
   }
 }
 

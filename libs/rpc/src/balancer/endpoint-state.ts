@@ -19,6 +19,8 @@ export class EndpointState {
   failed = 0;
   /** Relative weight from the registry metadata (`weight`), for the weighted policy. */
   weight = 1;
+  /** The endpoint's connectivity state as the LB policy last saw it. */
+  connectivity = 'IDLE';
 
   constructor(
     readonly address: string,
@@ -74,6 +76,7 @@ export class EndpointState {
       succeeded: this.succeeded,
       failed: this.failed,
       weight: this.weight,
+      connectivity: this.connectivity,
     };
   }
 }
@@ -87,6 +90,7 @@ export interface EndpointSnapshot {
   succeeded: number;
   failed: number;
   weight: number;
+  connectivity: string;
 }
 
 function round(value: number): number {

@@ -78,7 +78,7 @@ export abstract class FlotillaLoadBalancer implements x.LoadBalancer {
     const fresh: Child[] = [];
     this.updatesPaused = true;
     for (const endpoint of endpoints.value) {
-      const address = x.endpointToString(endpoint);
+      const address = endpoint.addresses.map((a) => x.subchannelAddressToString(a)).join(',');
       const weight = Number(x.endpointMetadata(endpoint)?.['weight'] ?? 1);
       context.endpoint(address).weight = Number.isFinite(weight) && weight > 0 ? weight : 1;
       const existing = this.children.get(address);
@@ -127,7 +127,9 @@ export abstract class FlotillaLoadBalancer implements x.LoadBalancer {
     let connecting = 0;
     for (const child of this.children.values()) {
       const state = child.leaf.getConnectivityState();
-      if (state === connectivityState.READY) ready.push({ state: context.endpoint(child.address), picker: child.leaf.getPicker() });
+      const endpoint = context.endpoint(child.address);
+      endpoint.connectivity = connectivityState[state];
+      if (state === connectivityState.READY) ready.push({ state: endpoint, picker: child.leaf.getPicker() });
       else if (state === connectivityState.CONNECTING || state === connectivityState.IDLE) connecting += 1;
     }
     if (ready.length > 0) {

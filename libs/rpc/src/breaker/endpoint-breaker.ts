@@ -44,7 +44,9 @@ export class EndpointBreaker {
       enableSnapshots: false,
       errorFilter: (error: unknown) => !(error instanceof AttemptFailure && countsAgainstEndpoint(error.code)),
     });
-    for (const event of ['open', 'halfOpen', 'close'] as const) this.breaker.on(event, onStateChange);
+    this.breaker.on('open', onStateChange);
+    this.breaker.on('halfOpen', onStateChange);
+    this.breaker.on('close', onStateChange);
   }
 
   get state(): BreakerState {

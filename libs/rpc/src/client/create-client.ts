@@ -1,0 +1,138 @@
+import { type ChannelCredentials, type ChannelOptions, Client, credentials as grpcCredentials, Metadata } from '@grpc/grpc-js';
+import { type Discovery, registerEtcdResolver } from '@flotilla/discovery';
+import { createBalancerContext } from '../balancer/balancer-context.js';
+import { LB_TYPE_OF_POLICY, registerLoadBalancers } from '../balancer/register-policies.js';
+import { type MethodConfig, resolveRpcConfig, type ServiceRpcConfig } from '../config/rpc-config.js';
+import { outgoingDeadline } from '../deadline/deadline-propagation.js';
+import type { ClientInterceptor } from '../interceptors/client-interceptors.js';
+import { RetryBudget } from '../retry/retry-budget.js';
+import type { CallOptions, ClientControl, ClientStats, MethodShape, ServiceShape, TypedClient } from './client-types.js';
+import { idempotentMethodsFromProto } from './method-options.js';
+import { bidiStream, clientStream, serverStream, type StreamTarget } from './stream-calls.js';
+import { normaliseTarget, registerStaticResolver, serviceNameOfTarget } from './targets.js';
+import { runUnary, type UnaryPlan } from './unary-call.js';
+import type { UnaryTarget } from './unary-attempt.js';
+
+export interface CreateClientOptions {
+  /** Name for config and error messages. Default: `greeter` from `etcd:///greeter`, else the proto service name. */
+  serviceName?: string;
+  /** This service's settings (validated; see ServiceRpcConfig). */
+  config?: ServiceRpcConfig;
+  /** The service's `.proto` (e.g. `protoFile('helloworld/v1/greeter.proto')`): idempotency levels are read from it. */
+  protoFile?: string;
+  /** Registers the `etcd:///` resolver on this Discovery first (otherwise the application must have). */
+  discovery?: Discovery;
+  interceptors?: ClientInterceptor[];
+  /** Default: insecure (plaintext). */
+  credentials?: ChannelCredentials;
+  channelOptions?: ChannelOptions;
+}
+
+/**
+ * A promise-based, fully typed client for a ts-proto service definition, calling `target`:
+ * `etcd:///<service>`, `static:///h1:p1,h2:p2`, an array of `host:port`, or any grpc-js target.
+ * Calls are balanced by the configured policy (p2c_ewma by default) with a circuit breaker per
+ * endpoint, get a deadline (explicit, per-method default, and never beyond the inbound one), and
+ * idempotent unary methods are retried on other endpoints within a retry budget (or hedged).
+ */
+export function createClient<S extends ServiceShape>(service: S, target: string | readonly string[], options: CreateClientOptions = {}): TypedClient<S> {
+  registerLoadBalancers();
+  registerStaticResolver();
+  if (options.discovery) registerEtcdResolver(options.discovery);
+
+  const address = normaliseTarget(target);
+  const methods = Object.entries(service);
+  if (methods.length === 0) throw new Error('createClient: the service definition has no methods');
+  const fullServiceName = methods[0]![1].path.split('/')[1]!;
+  const serviceName = options.serviceName ?? serviceNameOfTarget(address) ?? fullServiceName;
+  const config = resolveRpcConfig(serviceName, options.config ?? {});
+  const idempotentInProto = options.protoFile ? idempotentMethodsFromProto(options.protoFile, fullServiceName) : new Set<string>();
+
+  const context = createBalancerContext(config);
+  const budget = new RetryBudget(config.retryBudget.maxTokens, config.retryBudget.tokenRatio);
+  const counters = { retries: 0, transparentRetries: 0, hedges: 0 };
+  const client = new Client(address, options.credentials ?? grpcCredentials.createInsecure(), {
+    ...options.channelOptions,
+    'grpc.service_config': JSON.stringify({
+      loadBalancingConfig: [{ [LB_TYPE_OF_POLICY[config.policy]]: { clientId: context.clientId } }],
+    }),
+    ...(options.interceptors?.length ? { interceptors: options.interceptors } : {}),
+  });
+
+  const typed: Record<string, unknown> = {};
+  for (const [name, method] of methods) {
+    const protoName = method.path.split('/')[2]!;
+    const methodConfig: MethodConfig = config.methods[protoName] ?? config.methods[name] ?? {};
+    const timeoutMs = methodConfig.timeoutMs ?? config.timeoutMs;
+    const idempotent = methodConfig.idempotent ?? idempotentInProto.has(protoName);
+    typed[name] = bindMethod(method, { client, context, budget, counters, timeoutMs, idempotent, hedging: methodConfig.hedging === true, config });
+  }
+
+  const control: ClientControl = {
+    $close() {
+      client.close();
+      context.close();
+    },
+    $stats(): ClientStats {
+      return {
+        service: serviceName,
+        policy: config.policy,
+        endpoints: context.snapshot(),
+        ...counters,
+        retriesThrottled: budget.throttled,
+        budgetTokens: budget.available,
+      };
+    },
+    $waitForReady(deadline: Date) {
+      return new Promise((resolve, reject) => client.waitForReady(deadline, (error) => (error ? reject(error) : resolve())));
+    },
+  };
+  return Object.assign(typed, control) as unknown as TypedClient<S>;
+}
+
+interface Binding {
+  client: Client;
+  context: ReturnType<typeof createBalancerContext>;
+  budget: RetryBudget;
+  counters: UnaryPlan['counters'];
+  timeoutMs: number;
+  idempotent: boolean;
+  hedging: boolean;
+  config: ReturnType<typeof resolveRpcConfig>;
+}
+
+/** One typed method. Q and R are the method's request and response types. */
+function bindMethod<Q, R>(method: MethodShape, b: Binding): unknown {
+  const serialize = method.requestSerialize as (value: Q) => Buffer;
+  const deserialize = method.responseDeserialize as (value: Buffer) => R;
+  const stream: StreamTarget<Q, R> = { client: b.client, context: b.context, path: method.path, serialize, deserialize };
+  const deadlineOf = (options: CallOptions | undefined) => outgoingDeadline(options ?? {}, b.timeoutMs);
+
+  if (!method.requestStream && !method.responseStream) {
+    const target: UnaryTarget<Q, R> = { ...stream, budget: b.budget, retryableCodes: b.config.retry.retryableCodes };
+    const plan: UnaryPlan = {
+      idempotent: b.idempotent,
+      hedging: b.hedging && b.idempotent ? b.config.hedging : undefined,
+      retry: b.config.retry,
+      budget: b.budget,
+      counters: b.counters,
+    };
+    return (request: Q, options?: CallOptions): Promise<R> =>
+      runUnary(target, plan, request, toMetadata(options?.metadata), deadlineOf(options), options?.signal);
+  }
+  if (!method.requestStream) {
+    return (request: Q, options?: CallOptions) => serverStream(stream, request, toMetadata(options?.metadata), deadlineOf(options), options?.signal);
+  }
+  if (!method.responseStream) {
+    return (requests: AsyncIterable<Q> | Iterable<Q>, options?: CallOptions) =>
+      clientStream(stream, requests, toMetadata(options?.metadata), deadlineOf(options), options?.signal);
+  }
+  return (options?: CallOptions) => bidiStream(stream, toMetadata(options?.metadata), deadlineOf(options), options?.signal);
+}
+
+function toMetadata(metadata: CallOptions['metadata']): Metadata {
+  if (metadata instanceof Metadata) return metadata;
+  const result = new Metadata();
+  if (metadata) for (const [key, value] of Object.entries(metadata)) result.set(key, value);
+  return result;
+}
