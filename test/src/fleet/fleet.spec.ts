@@ -45,6 +45,13 @@ describe('npm run fleet (tools/fleet from dist/)', () => {
     const { stdout } = await run(process.execPath, [HELLO, 'Ada', '--address', `127.0.0.1:${port}`]);
     expect(stdout.trim()).toBe('Hello Ada');
 
+    // The greeter registered itself in the fleet's etcd, under etcd's naming layout.
+    const etcdUrl = /etcdctl --endpoints (\S+) get/.exec(output())?.[1];
+    const listing = await run('etcdctl', ['--endpoints', etcdUrl!, 'get', '--prefix', 'flotilla/services/']);
+    const [key, value] = listing.stdout.trim().split('\n');
+    expect(key).toBe('flotilla/services/greeter/greeter-1');
+    expect(JSON.parse(value!)).toMatchObject({ Op: 0, Addr: `127.0.0.1:${port}` });
+
     const done = exited(fleet);
     fleet.kill('SIGINT');
     expect(await done).toEqual({ code: 0, signal: null });

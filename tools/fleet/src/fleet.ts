@@ -44,7 +44,9 @@ export async function startFleet(config: FleetConfig, log: (line: string) => voi
 
     const greeterAddress = `127.0.0.1:${config.greeterPort}`;
     log(`starting greeter on ${greeterAddress}...`);
-    const greeter = spawnTracked(process.execPath, [GREETER_MAIN, '--port', String(config.greeterPort)], {
+    const etcdUrl = etcd.endpoints[0] ?? '';
+    const greeterArgs = ['--port', String(config.greeterPort), '--etcd', etcdUrl, '--instance-id', 'greeter-1'];
+    const greeter = spawnTracked(process.execPath, [GREETER_MAIN, ...greeterArgs], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const greeterOutput = captureOutput(greeter);
@@ -60,7 +62,7 @@ export async function startFleet(config: FleetConfig, log: (line: string) => voi
     exitedEarly.catch(() => undefined);
 
     const members: FleetMember[] = [
-      { name: 'etcd', address: etcd.endpoints[0] ?? '', pid: etcd.members[0]?.pid },
+      { name: 'etcd', address: etcdUrl, pid: etcd.members[0]?.pid },
       { name: 'greeter', address: greeterAddress, pid: greeter.pid },
     ];
     const unexpectedExit = new Promise<string>((resolve) => {

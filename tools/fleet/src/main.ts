@@ -36,6 +36,8 @@ async function main(): Promise<number> {
   log(
     `  grpcurl -plaintext -d '{"name":"Ada"}' ${greeter?.address} helloworld.v1.Greeter/SayHello   # if grpcurl is installed`,
   );
+  const etcd = fleet.members.find((m) => m.name === 'etcd');
+  log(`  etcdctl --endpoints ${etcd?.address} get --prefix flotilla/services/   # the registry`);
   log('Press Ctrl-C to stop everything.');
 
   const reason = interrupted
