@@ -25,10 +25,19 @@ export { SystemClock } from './memory/system-clock.js';
 export {
   RaftServer,
   type RaftServerEvents,
+  type ProposeOptions,
   type RaftServerOptions,
   type ServerStatus,
+  type WaitOptions,
 } from './server/raft-server.js';
-export { NotLeaderError, ProposalDroppedError, ServerStoppedError } from './server/errors.js';
+export {
+  ApplyTimeoutError,
+  NotLeaderError,
+  ProposalAbortedError,
+  ProposalDroppedError,
+  ProposalTimeoutError,
+  ServerStoppedError,
+} from './server/errors.js';
 export { TypedEmitter } from './server/typed-emitter.js';
 export { FileStorage, DEFAULT_SEGMENT_BYTES, type FileStorageOptions } from './storage/file-storage.js';
 export { CorruptLogError } from './storage/corrupt-log-error.js';

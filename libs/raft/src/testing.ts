@@ -1,6 +1,7 @@
 export { createSimCluster, SIM_TICK_MS } from './testing/sim-cluster.js';
 export type {
   Committed,
+  LeaderCrashSchedule,
   ServerState,
   SimCluster,
   SimClusterExt,

@@ -21,7 +21,13 @@ type Step =
   | { readonly replicate: NodeId; readonly to: readonly NodeId[]; readonly upTo: number }
   | { readonly crash: NodeId }
   | { readonly restart: NodeId }
-  | { readonly expect: NodeId; readonly commit?: number; readonly term?: number; readonly leader?: boolean; readonly log?: readonly string[] };
+  | {
+      readonly expect: NodeId;
+      readonly commit?: number;
+      readonly term?: number;
+      readonly leader?: boolean;
+      readonly log?: readonly string[];
+    };
 
 interface Case {
   readonly name: string;
@@ -154,6 +160,7 @@ describe('RaftNode commit rule (§5.4.2, Figure 8)', () => {
     c.flush('s1');
     const commits = c.queue.filter((m) => m.from === 's1' && (m.type === 'heartbeat' || m.type === 'append'));
     expect(commits.length).toBeGreaterThan(0);
-    for (const m of commits) if (m.type === 'heartbeat' || m.type === 'append') expect(m.commit).toBeLessThanOrEqual(2);
+    for (const m of commits)
+      if (m.type === 'heartbeat' || m.type === 'append') expect(m.commit).toBeLessThanOrEqual(2);
   });
 });

@@ -6,11 +6,17 @@ import { createRng } from './rng.js';
 /** What must be durable before a message leaves (Ready contract) and what a restart must remember. */
 describe('RaftNode durability', () => {
   it('a granted vote is in the hard state of the Ready that carries the vote response', () => {
-    const voter = new RaftNode({ options: { id: 'b', preVote: false }, rng: createRng(1), bootstrap: { voters: ['a', 'b', 'c'], learners: [] } });
+    const voter = new RaftNode({
+      options: { id: 'b', preVote: false },
+      rng: createRng(1),
+      bootstrap: { voters: ['a', 'b', 'c'], learners: [] },
+    });
     while (voter.hasReady()) voter.advance(voter.ready());
     voter.step({ type: 'vote', from: 'a', to: 'b', term: 2, lastIndex: 1, lastTerm: 1, force: false });
     const rd = voter.ready();
-    expect(rd.messages).toEqual([expect.objectContaining({ type: 'vote-resp', to: 'a', granted: true, term: 2 })]);
+    expect(rd.messages).toEqual([
+      expect.objectContaining({ type: 'vote-resp', to: 'a', granted: true, term: 2 }),
+    ]);
     expect(rd.hardState).toEqual(expect.objectContaining({ term: 2, vote: 'a' }));
   });
 

@@ -827,11 +827,42 @@ export class RaftNode {
     }
   }
 
+  /**
+   * The leader applied its own removal (the change is committed). Rather than leave the cluster
+   * leaderless for an election timeout, it sends whatever the most up-to-date remaining voter
+   * lacks plus TimeoutNow (which bypasses vote leases), then steps down. If that voter cannot win
+   * (e.g. the TimeoutNow overtakes the entries), a normal election follows; safety never depends
+   * on the hand-off.
+   */
+  private handOffAfterRemoval(): void {
+    let target: NodeId | null = null;
+    let best = -1;
+    for (const id of this.membership.voters) {
+      const pr = this.progress.get(id);
+      if (id === this.id || !pr) continue;
+      const score = pr.match * 2 + (pr.recentActive ? 1 : 0);
+      if (score > best) {
+        best = score;
+        target = id;
+      }
+    }
+    if (target !== null) {
+      const pr = this.progress.get(target);
+      if (pr && pr.match < this.log.lastIndex()) {
+        if (pr.state === 'replicate') pr.becomeProbe(); // resend from match, ignoring flow control
+        pr.probeSent = false;
+        this.sendAppend(target);
+      }
+      this.sendTimeoutNow(target);
+    }
+    this.becomeFollower(this.term, null);
+  }
+
   private applyConfigEntry(entry: ConfigEntry): void {
     this.membership = this.membership.applyEntry(entry);
     if (this.role !== 'leader') return;
     if (!this.membership.isVoter(this.id)) {
-      this.becomeFollower(this.term, null);
+      this.handOffAfterRemoval();
       return;
     }
     for (const id of this.membership.all()) {

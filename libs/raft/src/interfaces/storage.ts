@@ -59,4 +59,7 @@ export interface Storage {
   hardState(): Promise<HardState>;
 
   loadSnapshot(): Promise<Snapshot | null>;
+
+  /** Releases files or handles; RaftServer.stop() calls it after the last write has finished. */
+  close?(): Promise<void>;
 }

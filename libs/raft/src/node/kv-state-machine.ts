@@ -28,7 +28,10 @@ export class KvStateMachine implements StateMachine<number> {
   }
 
   restore(snapshot: Uint8Array): void {
-    const { applied, data } = JSON.parse(dec.decode(snapshot)) as { applied: number; data: [string, string][] };
+    const { applied, data } = JSON.parse(dec.decode(snapshot)) as {
+      applied: number;
+      data: [string, string][];
+    };
     this.data.clear();
     for (const [k, v] of data) this.data.set(k, v);
     this.applied = applied;

@@ -70,7 +70,15 @@ class Cluster {
     ports: number[],
   ) {
     IDS.forEach((id, i) => {
-      this.members.set(id, { id, port: ports[i], dir: join(root, id), client: new NodeClient(ports[i]), child: null, output: () => '', log: '' });
+      this.members.set(id, {
+        id,
+        port: ports[i],
+        dir: join(root, id),
+        client: new NodeClient(ports[i]),
+        child: null,
+        output: () => '',
+        log: '',
+      });
     });
   }
 
@@ -86,16 +94,38 @@ class Cluster {
 
   async start(id: string): Promise<void> {
     const m = this.member(id);
-    const peers = [...this.members.values()].filter((p) => p.id !== id).map((p) => `${p.id}=127.0.0.1:${p.port}`);
-    const args = [MAIN, '--id', id, '--port', String(m.port), '--peers', peers.join(','), '--data-dir', m.dir];
+    const peers = [...this.members.values()]
+      .filter((p) => p.id !== id)
+      .map((p) => `${p.id}=127.0.0.1:${p.port}`);
+    const args = [
+      MAIN,
+      '--id',
+      id,
+      '--port',
+      String(m.port),
+      '--peers',
+      peers.join(','),
+      '--data-dir',
+      m.dir,
+    ];
     // Fast ticks for a quick test; small thresholds so snapshots, compaction and segment rolling happen.
-    args.push('--tick-ms', '50', '--snapshot-threshold', '10', '--snapshot-trailing', '5', '--segment-bytes', '2048');
+    args.push(
+      '--tick-ms',
+      '50',
+      '--snapshot-threshold',
+      '10',
+      '--snapshot-trailing',
+      '5',
+      '--segment-bytes',
+      '2048',
+    );
     const child = spawnTracked(process.execPath, args);
     m.child = child;
     m.output = captureOutput(child);
     await waitFor(
       () => {
-        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${id} exited: ${m.output()}`);
+        if (child.exitCode !== null || child.signalCode !== null)
+          throw new Error(`${id} exited: ${m.output()}`);
         return m.output().includes('"event":"listening"');
       },
       { timeoutMs: 15_000, what: `${id} to listen` },
@@ -118,7 +148,9 @@ class Cluster {
         const leaders = statuses.filter((s) => s.role === 'leader');
         if (leaders.length !== 1) return undefined;
         const leader = leaders[0];
-        return statuses.every((s) => s.leader === leader.id && s.term === leader.term) ? leader.id : undefined;
+        return statuses.every((s) => s.leader === leader.id && s.term === leader.term)
+          ? leader.id
+          : undefined;
       },
       { timeoutMs, intervalMs: 100, what: 'a leader recognised by every live member' },
     );
@@ -154,7 +186,9 @@ class Cluster {
   }
 
   dump(): string {
-    return [...this.members.values()].map((m) => `--- ${m.id}\n${m.log}${m.child ? m.output() : ''}`).join('\n');
+    return [...this.members.values()]
+      .map((m) => `--- ${m.id}\n${m.log}${m.child ? m.output() : ''}`)
+      .join('\n');
   }
 
   async destroy(): Promise<void> {

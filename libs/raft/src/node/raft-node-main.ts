@@ -39,8 +39,7 @@ async function main(): Promise<void> {
   const shutdown = async (code: number): Promise<void> => {
     if (stopping) return;
     stopping = true;
-    await running.stop();
-    await storage.close();
+    await running.stop(); // also closes the storage once its last write is done
     process.exit(code);
   };
   running.events.on('error', (e) => {

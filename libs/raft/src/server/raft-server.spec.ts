@@ -5,7 +5,13 @@ import type { StateMachine } from '../interfaces/state-machine.js';
 import { ManualClock } from '../memory/manual-clock.js';
 import { MemoryNetwork } from '../memory/memory-network.js';
 import { MemoryStorage } from '../memory/memory-storage.js';
-import { NotLeaderError } from './errors.js';
+import {
+  ApplyTimeoutError,
+  NotLeaderError,
+  ProposalAbortedError,
+  ProposalDroppedError,
+  ProposalTimeoutError,
+} from './errors.js';
 import { RaftServer } from './raft-server.js';
 
 const enc = new TextEncoder();
@@ -200,5 +206,115 @@ describe('RaftServer (in-memory network, manual clock)', () => {
     await h.clock.advance(500);
     expect(reborn.kv.data.size).toBe(11);
     expect(reborn.server.status().term).toBe(leader.server.status().term);
+  });
+
+  /** Settles `p` into a value or an error without unhandled rejections, so time can be advanced by hand. */
+  function outcome<T>(p: Promise<T>): { done: () => boolean; value: () => T | Error } {
+    let result: { v: T | Error } | undefined;
+    p.then(
+      (v) => (result = { v }),
+      (e: unknown) => (result = { v: e instanceof Error ? e : new Error(String(e)) }),
+    );
+    return {
+      done: () => result !== undefined,
+      value: () => {
+        if (!result) throw new Error('not settled');
+        return result.v;
+      },
+    };
+  }
+
+  it('rejects a proposal overwritten by a new leader with ProposalDroppedError, before its deadline', async () => {
+    await cluster(3);
+    const old = await h.leader();
+    await h.run(old.server.propose(enc.encode('a=1')));
+    h.net.disconnect(old.server.id);
+    const index = old.server.status().lastIndex + 1;
+    const lost = outcome(old.server.propose(enc.encode('a=lost'), { timeoutMs: 60_000 }));
+    let fresh: Member | undefined;
+    for (let t = 0; t < 5000 && !fresh; t += 100) {
+      await h.clock.advance(100);
+      fresh = [...h.members.values()].find((m) => m !== old && m.server.isLeader());
+    }
+    if (!fresh) throw new Error('no new leader');
+    expect(await h.run(fresh.server.propose(enc.encode('a=2')))).toBe('1');
+    expect(lost.done()).toBe(false);
+    h.net.connect(old.server.id);
+    for (let t = 0; t < 2000 && !lost.done(); t += 10) await h.clock.advance(10);
+    const err = lost.value();
+    expect(err).toBeInstanceOf(ProposalDroppedError);
+    expect(err).toMatchObject({ index });
+    expect(old.kv.data.get('a')).toBe('2');
+  });
+
+  it('times out a proposal that cannot commit, naming index and term', async () => {
+    await cluster(3);
+    const leader = await h.leader();
+    for (const m of h.members.values()) if (m !== leader) h.net.disconnect(m.server.id);
+    const { lastIndex, term } = leader.server.status();
+    const p = outcome(leader.server.propose(enc.encode('x=1'), { timeoutMs: 3000 }));
+    await h.clock.advance(2990);
+    expect(p.done()).toBe(false);
+    await h.clock.advance(20);
+    const err = p.value();
+    expect(err).toBeInstanceOf(ProposalTimeoutError);
+    expect(err).toMatchObject({ index: lastIndex + 1, term, leaderLost: true }); // CheckQuorum stepped down
+    expect((err as Error).message).toContain(`index ${lastIndex + 1} (term ${term})`);
+  });
+
+  it('applies the server-wide default deadline to membership changes', async () => {
+    h = new Harness();
+    const ids = ['n0', 'n1', 'n2'];
+    for (const id of ids) await h.add(id, ids);
+    const leader = await h.leader();
+    for (const m of h.members.values()) if (m !== leader) h.net.disconnect(m.server.id);
+    // Default: 10 election timeouts = 10 s.
+    const p = outcome(leader.server.addLearner('n9'));
+    await h.clock.advance(9_900);
+    expect(p.done()).toBe(false);
+    await h.clock.advance(200);
+    expect(p.value()).toBeInstanceOf(ProposalTimeoutError);
+  });
+
+  it('rejects an aborted proposal with ProposalAbortedError', async () => {
+    await cluster(3);
+    const leader = await h.leader();
+    for (const m of h.members.values()) if (m !== leader) h.net.disconnect(m.server.id);
+    const ac = new AbortController();
+    const p = outcome(leader.server.propose(enc.encode('x=1'), { signal: ac.signal }));
+    await h.clock.advance(100);
+    ac.abort(new Error('client went away'));
+    await h.clock.advance(1);
+    expect(p.value()).toBeInstanceOf(ProposalAbortedError);
+    expect((p.value() as Error).cause).toMatchObject({ message: 'client went away' });
+    await expect(leader.server.propose(enc.encode('y=1'), { signal: ac.signal })).rejects.toMatchObject({
+      name: 'ProposalAbortedError',
+      index: null,
+    });
+  });
+
+  it('serves a linearizable read on a follower via the leader read index and waitApplied', async () => {
+    await cluster(3);
+    const leader = await h.leader();
+    const follower = [...h.members.values()].find((m) => m !== leader) as Member;
+    await expect(follower.server.linearizableRead()).rejects.toMatchObject({
+      name: 'NotLeaderError',
+      leader: leader.server.id,
+    });
+    // The follower is cut off before it learns of the write; its read must wait for it.
+    h.net.disconnect(follower.server.id);
+    await h.run(leader.server.propose(enc.encode('k=v')));
+    const index = await h.run(leader.server.readIndex());
+    const read = outcome(follower.server.waitApplied(index));
+    await h.clock.advance(500);
+    expect(read.done()).toBe(false);
+    expect(follower.kv.data.get('k')).toBeUndefined();
+    h.net.connect(follower.server.id);
+    for (let t = 0; t < 2000 && !read.done(); t += 10) await h.clock.advance(10);
+    expect(read.value()).toBeUndefined();
+    expect(follower.kv.data.get('k')).toBe('v');
+    await expect(h.run(follower.server.waitApplied(index + 100, { timeoutMs: 300 }))).rejects.toBeInstanceOf(
+      ApplyTimeoutError,
+    );
   });
 });

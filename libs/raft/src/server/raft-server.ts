@@ -8,7 +8,14 @@ import type { Clock, TimerHandle } from '../interfaces/clock.js';
 import type { StateMachine } from '../interfaces/state-machine.js';
 import type { Storage } from '../interfaces/storage.js';
 import type { Transport } from '../interfaces/transport.js';
-import { NotLeaderError, ProposalDroppedError, ServerStoppedError } from './errors.js';
+import {
+  ApplyTimeoutError,
+  NotLeaderError,
+  ProposalAbortedError,
+  ProposalDroppedError,
+  ProposalTimeoutError,
+  ServerStoppedError,
+} from './errors.js';
 import { TypedEmitter } from './typed-emitter.js';
 
 export interface RaftServerOptions<R> {
@@ -27,6 +34,24 @@ export interface RaftServerOptions<R> {
   readonly snapshotThreshold?: number;
   /** Entries kept in the log after a snapshot, for slightly lagging followers (default 100). */
   readonly snapshotTrailing?: number;
+  /**
+   * Default deadline of `propose` and membership changes, in ms (default: 10 election timeouts,
+   * 10 s with the defaults; 0 = wait forever).
+   */
+  readonly proposalTimeoutMs?: number;
+}
+
+export interface ProposeOptions {
+  /** Reject with ProposalTimeoutError if not applied within this many ms (default: `proposalTimeoutMs`). */
+  readonly timeoutMs?: number;
+  /** Reject with ProposalAbortedError when aborted. Does not retract an entry already in the log. */
+  readonly signal?: AbortSignal;
+}
+
+export interface WaitOptions {
+  /** Reject with ApplyTimeoutError after this many ms (default: wait forever). */
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
 }
 
 export interface RaftServerEvents {
@@ -41,6 +66,7 @@ export interface ServerStatus extends NodeStatus {
 }
 
 interface Waiter<T> {
+  readonly index: number;
   readonly term: number;
   resolve(v: T): void;
   reject(e: Error): void;
@@ -60,10 +86,12 @@ export class RaftServer<R = unknown> {
   readonly events = new TypedEmitter<RaftServerEvents>();
   private readonly proposals = new Map<number, Waiter<R | undefined>>();
   private readonly reads = new Map<string, PendingRead>();
-  private readonly appliedWaiters: { index: number; resolve(): void }[] = [];
+  private readonly appliedWaiters: { index: number; resolve(): void; reject(e: Error): void }[] = [];
   private readSeq = 0;
   private running = false;
   private stopped = false;
+  /** The Ready-processing loop in progress, if any; stop() waits for it. */
+  private pumping: Promise<void> | undefined;
   private ticker: TimerHandle | null = null;
   private applied: number;
   private lastSnapshotIndex: number;
@@ -114,9 +142,17 @@ export class RaftServer<R = unknown> {
     return this.node.role === 'leader';
   }
 
-  /** Replicates `command`; resolves with the state machine's result once applied here. */
-  propose(command: Uint8Array): Promise<R | undefined> {
-    return this.track(this.node.propose(command));
+  /**
+   * Replicates `command`; resolves with the state machine's result once applied here. Rejects with
+   * NotLeaderError (not the leader; `.leader` is a hint), ProposalDroppedError (a new leader
+   * overwrote the entry: never applied), ProposalTimeoutError / ProposalAbortedError (outcome
+   * unknown) or ServerStoppedError.
+   */
+  propose(command: Uint8Array, options: ProposeOptions = {}): Promise<R | undefined> {
+    if (options.signal?.aborted) {
+      return Promise.reject(new ProposalAbortedError(null, null, options.signal.reason));
+    }
+    return this.track(this.node.propose(command), options);
   }
 
   /** Confirms leadership with a quorum and returns an index; reads are linearizable once applied >= it. */
@@ -130,10 +166,52 @@ export class RaftServer<R = unknown> {
     return p;
   }
 
-  /** Resolves when a read of the local state machine would be linearizable. */
-  async linearizableRead(): Promise<void> {
+  /**
+   * Leader only: resolves when a read of the local state machine would be linearizable. Followers
+   * reject with NotLeaderError carrying the leader hint; to read on a follower, get `readIndex()`
+   * from the leader (over the application's own RPC), then `waitApplied(index)` here.
+   */
+  async linearizableRead(options: WaitOptions = {}): Promise<void> {
     const index = await this.readIndex();
-    await this.waitApplied(index);
+    await this.waitApplied(index, options);
+  }
+
+  /**
+   * Resolves once this server applied `index` (e.g. a read index obtained from the leader): a read
+   * of the local state machine then reflects every write committed before that index.
+   */
+  waitApplied(index: number, options: WaitOptions = {}): Promise<void> {
+    if (this.applied >= index) return Promise.resolve();
+    if (this.stopped) return Promise.reject(new ServerStoppedError());
+    const { signal } = options;
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
+    return new Promise<void>((resolve, reject) => {
+      const cleanup = (): void => {
+        timer?.cancel();
+        signal?.removeEventListener('abort', onAbort);
+        const k = this.appliedWaiters.indexOf(w);
+        if (k >= 0) this.appliedWaiters.splice(k, 1);
+      };
+      const w = {
+        index,
+        resolve: (): void => {
+          cleanup();
+          resolve();
+        },
+        reject: (e: Error): void => {
+          cleanup();
+          reject(e);
+        },
+      };
+      const onAbort = (): void => w.reject(abortReason(signal));
+      const ms = options.timeoutMs ?? 0;
+      const timer =
+        ms > 0
+          ? this.opts.clock.setTimeout(() => w.reject(new ApplyTimeoutError(index, this.applied, ms)), ms)
+          : null;
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.appliedWaiters.push(w);
+    });
   }
 
   addVoter(id: NodeId): Promise<void> {
@@ -178,10 +256,14 @@ export class RaftServer<R = unknown> {
     if (this.stopped) return;
     this.stopped = true;
     this.ticker?.cancel();
+    // Let the Ready being processed finish its writes, so storage can be closed right after stop().
+    await this.pumping;
     await this.opts.transport.close();
+    await this.opts.storage.close?.();
     const err = new ServerStoppedError();
-    for (const w of this.proposals.values()) w.reject(err);
+    for (const w of [...this.proposals.values()]) w.reject(err);
     for (const r of this.reads.values()) r.reject(err);
+    for (const w of [...this.appliedWaiters]) w.reject(err);
     this.proposals.clear();
     this.reads.clear();
   }
@@ -189,28 +271,54 @@ export class RaftServer<R = unknown> {
   // ------------------------------------------------------------ internals
 
   private changeConfig(change: ConfigChange): Promise<void> {
-    return this.track(this.node.proposeConfigChange(change)).then(() => undefined);
+    return this.track(this.node.proposeConfigChange(change), {}).then(() => undefined);
   }
 
-  private track(res: ProposeResult): Promise<R | undefined> {
+  /** Waits until the entry at res.index is applied, overwritten, timed out or aborted. */
+  private track(res: ProposeResult, options: ProposeOptions): Promise<R | undefined> {
     if (this.stopped) return Promise.reject(new ServerStoppedError());
     if (!res.ok) return Promise.reject(new NotLeaderError(res.leader, res.detail ?? res.reason));
-    const p = new Promise<R | undefined>((resolve, reject) =>
-      this.proposals.set(res.index, { term: res.term, resolve, reject }),
-    );
+    const { index, term } = res;
+    const ms =
+      options.timeoutMs ??
+      this.opts.proposalTimeoutMs ??
+      10 * this.node.options.electionTicks * (this.opts.tickMs ?? 100);
+    const { signal } = options;
+    const p = new Promise<R | undefined>((resolve, reject) => {
+      const settle = (): void => {
+        if (this.proposals.get(index) === w) this.proposals.delete(index);
+        timer?.cancel();
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const w: Waiter<R | undefined> = {
+        index,
+        term,
+        resolve: (v) => {
+          settle();
+          resolve(v);
+        },
+        reject: (e) => {
+          settle();
+          reject(e);
+        },
+      };
+      const onAbort = (): void => w.reject(new ProposalAbortedError(index, term, signal?.reason));
+      const onTimeout = (): void => {
+        const leaderLost = this.node.role !== 'leader' || this.node.term !== term;
+        w.reject(new ProposalTimeoutError(index, term, ms, leaderLost));
+      };
+      const timer = ms > 0 ? this.opts.clock.setTimeout(onTimeout, ms) : null;
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.proposals.set(index, w);
+    });
     this.kick();
     return p;
-  }
-
-  private waitApplied(index: number): Promise<void> {
-    if (this.applied >= index) return Promise.resolve();
-    return new Promise<void>((resolve) => this.appliedWaiters.push({ index, resolve }));
   }
 
   private kick(): void {
     if (this.running || this.stopped || this.failure) return;
     this.running = true;
-    void this.pump()
+    this.pumping = this.pump()
       .catch((e: unknown) => this.fatal(e))
       .finally(() => {
         this.running = false;
@@ -221,6 +329,7 @@ export class RaftServer<R = unknown> {
     while (!this.stopped && this.node.hasReady()) {
       const rd = this.node.ready();
       await this.persist(rd);
+      this.dropOverwrittenProposals(rd.entries);
       for (const m of rd.messages) this.opts.transport.send(m);
       if (rd.snapshot) {
         await this.opts.stateMachine.restore(rd.snapshot.data);
@@ -247,14 +356,27 @@ export class RaftServer<R = unknown> {
   private async apply(e: Entry): Promise<void> {
     if (e.index <= this.applied) return;
     const waiter = this.proposals.get(e.index);
-    this.proposals.delete(e.index);
     const mine = waiter !== undefined && waiter.term === e.term;
-    if (waiter && !mine) waiter.reject(new ProposalDroppedError(e.index));
+    if (waiter && !mine) waiter.reject(new ProposalDroppedError(e.index, waiter.term));
     let result: R | undefined;
     if (e.kind === 'normal') result = await this.opts.stateMachine.apply(e.data, e.index);
     this.applied = e.index;
     if (mine) waiter.resolve(result);
     this.events.emit('applied', { index: e.index });
+  }
+
+  /**
+   * `entries` replace the log from entries[0].index on: a waiting proposal at or after that index
+   * whose (index, term) is not among them was overwritten by a new leader and will never apply.
+   */
+  private dropOverwrittenProposals(entries: readonly Entry[]): void {
+    if (entries.length === 0 || this.proposals.size === 0) return;
+    const first = entries[0].index;
+    for (const w of [...this.proposals.values()]) {
+      if (w.index < first) continue;
+      const e = w.index - first < entries.length ? entries[w.index - first] : undefined;
+      if (!e || e.term !== w.term) w.reject(new ProposalDroppedError(w.index, w.term));
+    }
   }
 
   /** Proposals covered by an installed snapshot: whether they were applied cannot be told. */
@@ -321,4 +443,9 @@ function hashSeed(id: string): number {
   let h = 2166136261;
   for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619);
   return h >>> 0;
+}
+
+function abortReason(signal: AbortSignal | undefined): Error {
+  const r: unknown = signal?.reason;
+  return r instanceof Error ? r : new Error('aborted', { cause: r });
 }

@@ -26,7 +26,9 @@ function parseArgs(argv: readonly string[]): Args {
     else if (a === '--progress') args.progress = Math.max(1, next());
     else if (a === '--verbose' || a === '-v') args.verbose = true;
     else if (a === '--help' || a === '-h') {
-      console.log('usage: run-sim [--seeds N] [--start S] [--seed S] [--steps M] [--progress EVERY] [--verbose]');
+      console.log(
+        'usage: run-sim [--seeds N] [--start S] [--seed S] [--steps M] [--progress EVERY] [--verbose]',
+      );
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }

@@ -14,7 +14,10 @@ interface SeenEntry {
  *  - log matching: equal (index, term) implies equal entry and equal predecessor term (hence equal prefixes);
  *  - leader completeness: a leader's log holds every entry known committed (checked at election, and for
  *    every later commit against current leaders of higher terms);
- *  - state machine safety: a committed index never changes term.
+ *  - state machine safety: a committed index never changes term;
+ *  - leader commit rule (§5.4.2): a leader moves its commit index only onto an entry of its own
+ *    term (older entries are committed indirectly). This catches a Figure 8 bug directly, even in
+ *    runs where no later leader happens to overwrite the wrongly committed entry.
  * The first violation is kept; the harness reports it.
  */
 export class SafetyChecker {
@@ -63,6 +66,16 @@ export class SafetyChecker {
           `log matching: server ${server} entry ${e.index}/${e.term} follows term ${prevTerm}, elsewhere term ${seen.prevTerm}`,
         );
       }
+    }
+  }
+
+  /** `node` led the same term before this step and its commit index moved. */
+  onLeaderCommit(server: number, node: RaftNode): void {
+    const t = node.log.term(node.log.committed);
+    if (t !== node.term) {
+      this.fail(
+        `leader commit rule: leader ${server} of term ${node.term} advanced its commit index to ${node.log.committed}, an entry of term ${t}`,
+      );
     }
   }
 

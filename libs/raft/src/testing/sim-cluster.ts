@@ -9,7 +9,14 @@ import { SafetyChecker } from './safety-checker.js';
 import { Scheduler } from './scheduler.js';
 import { SimApplier, decodeCommand, encodeCommand } from './sim-applier.js';
 import { SimNetwork } from './sim-network.js';
-import type { Committed, ServerState, SimClusterExt, SimClusterOptions, StartResult } from './sim-types.js';
+import type {
+  Committed,
+  LeaderCrashSchedule,
+  ServerState,
+  SimClusterExt,
+  SimClusterOptions,
+  StartResult,
+} from './sim-types.js';
 import { TraceHash } from './trace-hash.js';
 
 /** Virtual milliseconds per core tick. Election timeout 10 ticks = 1–2 s, heartbeat every tick. */
@@ -67,6 +74,7 @@ class SimClusterImpl implements SimClusterExt {
   private readSeq = 0;
   private events = 0;
   private cleanedUp = false;
+  private leaderCrashes: LeaderCrashSchedule | null = null;
 
   constructor(private readonly opts: SimClusterOptions) {
     if (opts.servers < 1) throw new Error('sim: need at least one server');
@@ -254,8 +262,18 @@ class SimClusterImpl implements SimClusterExt {
     if (node.role === 'leader' && (s.lastRole !== 'leader' || s.lastTerm !== node.term)) {
       this.checker.onLeader(s.index, node);
       this.trace.add(`leader ${s.index} term=${node.term} t=${this.sched.now}`);
+      this.maybeScheduleLeaderCrash(s.index);
+    }
+    if (
+      rd.hardState?.vote &&
+      rd.hardState.vote !== s.id &&
+      rd.messages.some((m) => m.type === 'vote-resp' && m.granted)
+    ) {
+      this.maybeScheduleVoterCrash(s.index);
     }
     if (node.log.committed > s.lastCommit) {
+      if (node.role === 'leader' && s.lastRole === 'leader' && s.lastTerm === node.term)
+        this.checker.onLeaderCommit(s.index, node);
       const leaders = this.servers.filter((x) => x.node?.role === 'leader').map((x) => x.node as RaftNode);
       this.checker.onCommit(s.index, node, s.lastCommit, node.log.committed, leaders);
     }
@@ -375,12 +393,49 @@ class SimClusterImpl implements SimClusterExt {
 
   crash(i: number): void {
     this.checkHealthy();
+    this.crashServer(i);
+  }
+
+  private crashServer(i: number): void {
     const s = this.servers[i];
     if (!s.node) return;
     s.node = null;
     s.incarnation++;
     for (const r of this.reads.values()) if (r.server === i) r.failed = 'server crashed';
     this.trace.add(`crash ${i} t=${this.sched.now}`);
+  }
+
+  setLeaderCrashes(schedule: LeaderCrashSchedule | null): void {
+    this.leaderCrashes = schedule;
+    this.trace.add(`leader-crashes ${JSON.stringify(schedule)}`);
+  }
+
+  private maybeScheduleLeaderCrash(i: number): void {
+    const cfg = this.leaderCrashes;
+    if (!cfg || this.rng.next() >= cfg.probability) return;
+    this.scheduleCrash(i, this.rng.int(cfg.maxDelayMs + 1), cfg);
+  }
+
+  /** The vote reply is delivered first (1 ms on reliable links); the restart then forgets any unpersisted vote. */
+  private maybeScheduleVoterCrash(i: number): void {
+    const cfg = this.leaderCrashes;
+    if (!cfg?.voterProbability || this.rng.next() >= cfg.voterProbability) return;
+    this.scheduleCrash(i, 2 + this.rng.int(10), cfg);
+  }
+
+  private scheduleCrash(i: number, delay: number, cfg: LeaderCrashSchedule): void {
+    const s = this.servers[i];
+    const inc = s.incarnation;
+    const restartAfter =
+      cfg.minRestartMs + this.rng.int(Math.max(1, cfg.maxRestartMs - cfg.minRestartMs + 1));
+    this.sched.after(delay, () => {
+      if (s.incarnation !== inc || !s.node || this.leaderCrashes === null) return;
+      this.crashServer(i);
+      const down = s.incarnation;
+      this.sched.after(restartAfter, () => {
+        if (s.incarnation === down && !s.node) this.boot(i);
+      });
+    });
   }
 
   restart(i: number): void {

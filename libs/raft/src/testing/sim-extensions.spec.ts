@@ -84,6 +84,32 @@ describe.each([1, 2, 3])('sim extensions (seed %i)', (seed) => {
     }
   });
 
+  it('a leader that removes itself hands leadership to an up-to-date voter at once', async () => {
+    const c = createSimCluster({ servers: 5, seed });
+    try {
+      await c.one('a', 5, true);
+      const leader = await c.checkOneLeader();
+      const term = c.getState(leader).term;
+      const timeoutNows = c.messageCount('timeout-now');
+      expect(c.removeServer(leader, leader)).toBe(true);
+      const t0 = c.now();
+      let next = -1;
+      while (next < 0 && c.now() - t0 < 3000) {
+        await c.sleep(10);
+        for (let i = 0; i < 5; i++) if (i !== leader && c.getState(i).isLeader) next = i;
+      }
+      // Well under the 1–2 s election timeout: TimeoutNow, not an election timeout, started it.
+      expect(c.now() - t0).toBeLessThan(500);
+      expect(c.messageCount('timeout-now')).toBe(timeoutNows + 1);
+      expect(c.getState(next).term).toBe(term + 1);
+      expect(c.getState(leader).isLeader).toBe(false);
+      expect(c.status(next)?.membership.voters).not.toContain(`s${leader}`);
+      await c.one('b', 4, true);
+    } finally {
+      await c.cleanup();
+    }
+  });
+
   it('ReadIndex reads are linearizable and a deposed leader cannot serve them', async () => {
     const c = createSimCluster({ servers: 5, seed });
     try {

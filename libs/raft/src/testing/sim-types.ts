@@ -60,6 +60,19 @@ export interface SimCluster {
   cleanup(): Promise<void>;
 }
 
+/** Harness-driven fault: crash new leaders shortly after they win (and voters after they vote), restart them later. */
+export interface LeaderCrashSchedule {
+  /** Chance that a new leader is crashed. */
+  readonly probability: number;
+  /** The crash comes 0..maxDelayMs after the server became leader (mid-replication). */
+  readonly maxDelayMs: number;
+  /** The crashed server restarts after minRestartMs..maxRestartMs unless the test restarted it. */
+  readonly minRestartMs: number;
+  readonly maxRestartMs: number;
+  /** Also crash a server 2–11 ms after it granted a vote (once the reply is out), with this chance. */
+  readonly voterProbability?: number;
+}
+
 /** Extensions used by the membership / transfer / read tests and the randomized runner. */
 export interface SimClusterExt extends SimCluster {
   isAlive(i: number): boolean;
@@ -77,4 +90,6 @@ export interface SimClusterExt extends SimCluster {
   messageCount(type: MessageType): number;
   /** Number of scheduler events processed. */
   eventCount(): number;
+  /** Crash new leaders as they are elected (Figure 8 style schedules); null stops it. */
+  setLeaderCrashes(schedule: LeaderCrashSchedule | null): void;
 }

@@ -96,7 +96,11 @@ export class StepCluster {
    * ones their handling produces, until none match. Non-matching messages stay queued. `rewrite`
    * may alter a message in flight (e.g. cut an append short, as if part of it were lost).
    */
-  deliver(filter: MessageFilter = () => true, rewrite: (m: Message) => Message = (m) => m, maxRounds = 1000): number {
+  deliver(
+    filter: MessageFilter = () => true,
+    rewrite: (m: Message) => Message = (m) => m,
+    maxRounds = 1000,
+  ): number {
     let delivered = 0;
     for (let round = 0; round < maxRounds; round++) {
       const k = this.queue.findIndex(filter);
@@ -157,5 +161,7 @@ export class StepCluster {
 /** Matches messages between `from` and `to` (either may be '*'), optionally of given types. */
 export function link(from: NodeId | '*', to: NodeId | '*', ...types: Message['type'][]): MessageFilter {
   return (m) =>
-    (from === '*' || m.from === from) && (to === '*' || m.to === to) && (types.length === 0 || types.includes(m.type));
+    (from === '*' || m.from === from) &&
+    (to === '*' || m.to === to) &&
+    (types.length === 0 || types.includes(m.type));
 }

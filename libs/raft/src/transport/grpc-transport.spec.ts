@@ -9,7 +9,12 @@ afterEach(async () => {
   for (const t of open.splice(0)) await t.close();
 });
 
-async function start(id: string, peers: Record<string, string>, port = 0, queueLimit?: number): Promise<GrpcTransport> {
+async function start(
+  id: string,
+  peers: Record<string, string>,
+  port = 0,
+  queueLimit?: number,
+): Promise<GrpcTransport> {
   const t = await GrpcTransport.start({ id, port, peers, queueLimit });
   open.push(t);
   return t;
@@ -36,7 +41,9 @@ describe('GrpcTransport', () => {
     for (let i = 1; i <= 500; i++) a.send(heartbeat('a', 'b', i));
     b.send(heartbeat('b', 'a', 42));
     await waitFor(() => atB.length === 500 && atA.length === 1, { timeoutMs: 10_000, what: 'all messages' });
-    expect(atB.map((m) => (m.type === 'heartbeat' ? m.commit : -1))).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
+    expect(atB.map((m) => (m.type === 'heartbeat' ? m.commit : -1))).toEqual(
+      Array.from({ length: 500 }, (_, i) => i + 1),
+    );
     expect(atA[0]).toEqual(heartbeat('b', 'a', 42));
     expect(a.stats().peers.b.dropped).toBe(0);
     expect(a.stats().received).toBe(1);
@@ -54,7 +61,10 @@ describe('GrpcTransport', () => {
     const t0 = performance.now();
     for (let i = 0; i < 10_000; i++) a.send(heartbeat('a', 'b', i));
     expect(performance.now() - t0).toBeLessThan(2000);
-    await waitFor(() => a.stats().peers.b.failures > 0, { timeoutMs: 10_000, what: 'the stream to the dead peer to fail' });
+    await waitFor(() => a.stats().peers.b.failures > 0, {
+      timeoutMs: 10_000,
+      what: 'the stream to the dead peer to fail',
+    });
     expect(a.stats().peers.b.dropped).toBeGreaterThan(0);
     // The peer comes up; the link recovers after its backoff.
     const b = await start('b', {}, pb);

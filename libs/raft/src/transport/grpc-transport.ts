@@ -129,7 +129,10 @@ export class GrpcTransport implements Transport {
     this.server.forceShutdown();
   }
 
-  private receive(call: ServerReadableStream<raftV1.RaftMessage, raftV1.SendAck>, callback: sendUnaryData<raftV1.SendAck>): void {
+  private receive(
+    call: ServerReadableStream<raftV1.RaftMessage, raftV1.SendAck>,
+    callback: sendUnaryData<raftV1.SendAck>,
+  ): void {
     let received = 0;
     call.sendMetadata(new Metadata());
     call.on('data', (wire: raftV1.RaftMessage) => {

@@ -24,14 +24,24 @@ export function toWire(m: Message): Wire {
   switch (m.type) {
     case 'vote':
     case 'pre-vote':
-      w.vote = { preVote: m.type === 'pre-vote', lastIndex: m.lastIndex, lastTerm: m.lastTerm, force: m.force };
+      w.vote = {
+        preVote: m.type === 'pre-vote',
+        lastIndex: m.lastIndex,
+        lastTerm: m.lastTerm,
+        force: m.force,
+      };
       break;
     case 'vote-resp':
     case 'pre-vote-resp':
       w.voteResponse = { preVote: m.type === 'pre-vote-resp', granted: m.granted };
       break;
     case 'append':
-      w.append = { prevIndex: m.prevIndex, prevTerm: m.prevTerm, entries: m.entries.map(entryToWire), commit: m.commit };
+      w.append = {
+        prevIndex: m.prevIndex,
+        prevTerm: m.prevTerm,
+        entries: m.entries.map(entryToWire),
+        commit: m.commit,
+      };
       break;
     case 'append-resp':
       w.appendResponse = { index: m.index, reject: m.reject, hintIndex: m.hintIndex, hintTerm: m.hintTerm };
@@ -66,21 +76,47 @@ export function fromWire(w: Wire): Message {
   const env = { from: w.from, to: w.to, term: w.term };
   if (w.vote) {
     const v = w.vote;
-    return { ...env, type: v.preVote ? 'pre-vote' : 'vote', lastIndex: v.lastIndex, lastTerm: v.lastTerm, force: v.force };
+    return {
+      ...env,
+      type: v.preVote ? 'pre-vote' : 'vote',
+      lastIndex: v.lastIndex,
+      lastTerm: v.lastTerm,
+      force: v.force,
+    };
   }
   if (w.voteResponse) {
-    return { ...env, type: w.voteResponse.preVote ? 'pre-vote-resp' : 'vote-resp', granted: w.voteResponse.granted };
+    return {
+      ...env,
+      type: w.voteResponse.preVote ? 'pre-vote-resp' : 'vote-resp',
+      granted: w.voteResponse.granted,
+    };
   }
   if (w.append) {
     const a = w.append;
-    return { ...env, type: 'append', prevIndex: a.prevIndex, prevTerm: a.prevTerm, entries: a.entries.map(entryFromWire), commit: a.commit };
+    return {
+      ...env,
+      type: 'append',
+      prevIndex: a.prevIndex,
+      prevTerm: a.prevTerm,
+      entries: a.entries.map(entryFromWire),
+      commit: a.commit,
+    };
   }
   if (w.appendResponse) {
     const r = w.appendResponse;
-    return { ...env, type: 'append-resp', index: r.index, reject: r.reject, hintIndex: r.hintIndex, hintTerm: r.hintTerm };
+    return {
+      ...env,
+      type: 'append-resp',
+      index: r.index,
+      reject: r.reject,
+      hintIndex: r.hintIndex,
+      hintTerm: r.hintTerm,
+    };
   }
-  if (w.heartbeat) return { ...env, type: 'heartbeat', commit: w.heartbeat.commit, context: w.heartbeat.context ?? null };
-  if (w.heartbeatResponse) return { ...env, type: 'heartbeat-resp', context: w.heartbeatResponse.context ?? null };
+  if (w.heartbeat)
+    return { ...env, type: 'heartbeat', commit: w.heartbeat.commit, context: w.heartbeat.context ?? null };
+  if (w.heartbeatResponse)
+    return { ...env, type: 'heartbeat-resp', context: w.heartbeatResponse.context ?? null };
   if (w.snapshot) {
     const s = w.snapshot;
     if (!s.meta) throw new MessageDecodeError('snapshot chunk without meta');
@@ -124,7 +160,11 @@ function kindFromWire(k: raftV1.EntryKind): EntryKind {
 }
 
 function metaToWire(m: SnapshotMeta): raftV1.SnapshotMeta {
-  return { index: m.index, term: m.term, config: { voters: [...m.config.voters], learners: [...m.config.learners] } };
+  return {
+    index: m.index,
+    term: m.term,
+    config: { voters: [...m.config.voters], learners: [...m.config.learners] },
+  };
 }
 
 function metaFromWire(m: raftV1.SnapshotMeta): SnapshotMeta {

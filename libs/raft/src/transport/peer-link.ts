@@ -49,7 +49,11 @@ export class PeerLink {
     readonly address: string,
     private readonly options: PeerLinkOptions,
   ) {
-    this.client = new raftV1.RaftTransportClient(address, credentials.createInsecure(), options.channelOptions);
+    this.client = new raftV1.RaftTransportClient(
+      address,
+      credentials.createInsecure(),
+      options.channelOptions,
+    );
     this.backoffMs = options.minBackoffMs;
   }
 
