@@ -32,6 +32,7 @@ export {
 } from './server/raft-server.js';
 export {
   ApplyTimeoutError,
+  LearnerNotCaughtUpError,
   NotLeaderError,
   ProposalAbortedError,
   ProposalDroppedError,

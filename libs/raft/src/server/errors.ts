@@ -73,6 +73,20 @@ export class ApplyTimeoutError extends Error {
   }
 }
 
+export class LearnerNotCaughtUpError extends Error {
+  constructor(
+    readonly learner: string,
+    readonly match: number,
+    readonly lastIndex: number,
+    readonly timeoutMs: number,
+  ) {
+    super(
+      `learner ${learner} did not catch up within ${timeoutMs} ms (match ${match}, leader's last index ${lastIndex}); not promoted`,
+    );
+    this.name = 'LearnerNotCaughtUpError';
+  }
+}
+
 export class ServerStoppedError extends Error {
   constructor() {
     super('raft server stopped');

@@ -7,6 +7,7 @@ import { MemoryNetwork } from '../memory/memory-network.js';
 import { MemoryStorage } from '../memory/memory-storage.js';
 import {
   ApplyTimeoutError,
+  LearnerNotCaughtUpError,
   NotLeaderError,
   ProposalAbortedError,
   ProposalDroppedError,
@@ -164,6 +165,26 @@ describe('RaftServer (in-memory network, manual clock)', () => {
     expect(await h.run(leader.server.propose(enc.encode('a=2')))).toBe('1');
     await h.clock.advance(300);
     expect(n3.kv.data.get('a')).toBe('2');
+  });
+
+  it('promotes a learner only once it has caught up', async () => {
+    await cluster(3);
+    const leader = await h.leader();
+    await h.add('n3', undefined);
+    await h.run(leader.server.addLearner('n3'));
+    h.net.disconnect('n3');
+    for (let i = 0; i < 5; i++) await h.run(leader.server.propose(enc.encode(`k${i}=v`)));
+    const refused = h.run(leader.server.promote('n3', { timeoutMs: 1000 }));
+    await expect(refused).rejects.toBeInstanceOf(LearnerNotCaughtUpError);
+    await expect(refused).rejects.toThrow(/learner n3 did not catch up within 1000 ms/);
+    expect(leader.server.status().membership.learners).toEqual(['n3']);
+
+    h.net.connect('n3');
+    await h.run(leader.server.promote('n3'));
+    expect(leader.server.status().membership.voters).toContain('n3');
+    await expect(h.run(leader.server.promote('n0'))).rejects.toThrow(
+      /cannot promote n0: it is not a learner/,
+    );
   });
 
   it('transfers leadership', async () => {

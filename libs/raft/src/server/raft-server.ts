@@ -10,6 +10,7 @@ import type { Storage } from '../interfaces/storage.js';
 import type { Transport } from '../interfaces/transport.js';
 import {
   ApplyTimeoutError,
+  LearnerNotCaughtUpError,
   NotLeaderError,
   ProposalAbortedError,
   ProposalDroppedError,
@@ -222,8 +223,35 @@ export class RaftServer<R = unknown> {
     return this.changeConfig({ type: 'add-learner', id });
   }
 
-  /** Learner -> voter. */
-  promote(id: NodeId): Promise<void> {
+  /**
+   * Learner -> voter, once the learner has caught up: its match index is within `maxLag` entries
+   * of the leader's last index (default 0). Promoting a lagging learner would make it a voter that
+   * cannot help commit, lowering availability; this waits up to `timeoutMs` (default 10 election
+   * timeouts) and then rejects with LearnerNotCaughtUpError, leaving the learner as it was.
+   */
+  async promote(
+    id: NodeId,
+    options: { maxLag?: number; timeoutMs?: number; signal?: AbortSignal } = {},
+  ): Promise<void> {
+    const maxLag = options.maxLag ?? 0;
+    const tickMs = this.opts.tickMs ?? 100;
+    const timeoutMs = options.timeoutMs ?? 10 * this.node.options.electionTicks * tickMs;
+    const started = this.opts.clock.now();
+    for (;;) {
+      if (this.stopped) throw new ServerStoppedError();
+      if (options.signal?.aborted) throw abortReason(options.signal);
+      const status = this.node.status();
+      if (status.role !== 'leader')
+        throw new NotLeaderError(status.leader, 'only the leader promotes learners');
+      const peer = status.peers.find((p) => p.id === id);
+      if (!peer || !peer.isLearner)
+        throw new Error(`cannot promote ${id}: it is not a learner of this cluster`);
+      if (peer.match >= status.lastIndex - maxLag) break;
+      if (this.opts.clock.now() - started >= timeoutMs) {
+        throw new LearnerNotCaughtUpError(id, peer.match, status.lastIndex, timeoutMs);
+      }
+      await new Promise<void>((resolve) => this.opts.clock.setTimeout(resolve, tickMs));
+    }
     return this.changeConfig({ type: 'add-voter', id });
   }
 
