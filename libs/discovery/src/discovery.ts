@@ -37,10 +37,13 @@ export class Discovery {
     readonly prefix: string,
   ) {}
 
-  /** Connects and checks that etcd answers; rejects with EtcdUnavailableError (naming the endpoints) otherwise. */
+  /**
+   * Connects and checks that etcd answers and lets us read `<prefix>/`; rejects with
+   * EtcdUnavailableError, or EtcdAuthError for refused/missing credentials (both name the endpoints).
+   */
   static async connect(options: DiscoveryOptions): Promise<Discovery> {
     const prefix = normalisePrefix(options.prefix ?? DEFAULT_PREFIX);
-    return new Discovery(await connectEtcd(options), prefix);
+    return new Discovery(await connectEtcd(options, `${prefix}/`), prefix);
   }
 
   /** The etcd endpoints this instance talks to. */

@@ -20,6 +20,20 @@ export class EtcdUnavailableError extends DiscoveryError {
   }
 }
 
+/**
+ * etcd answered but refused us: wrong username or password, auth enabled but no credentials given,
+ * or the user may not read the key prefix. Waiting will not help, so start-up fails at once.
+ */
+export class EtcdAuthError extends DiscoveryError {
+  constructor(
+    message: string,
+    readonly endpoints: readonly string[],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

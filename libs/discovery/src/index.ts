@@ -1,6 +1,6 @@
 export { Discovery, createDiscovery, type DiscoveryOptions } from './discovery.js';
 export type { EtcdConnectionOptions, EtcdTlsOptions } from './etcd/etcd-options.js';
-export { DiscoveryError, InvalidArgumentError, EtcdUnavailableError } from './errors.js';
+export { DiscoveryError, InvalidArgumentError, EtcdUnavailableError, EtcdAuthError } from './errors.js';
 export {
   DEFAULT_PREFIX,
   encodeEndpointValue,

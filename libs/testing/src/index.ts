@@ -5,7 +5,8 @@ export {
   type EtcdMember,
 } from './etcd/etcd-cluster.js';
 export { etcdBinary } from './etcd/etcd-binary.js';
-export { etcdGet, etcdPut } from './etcd/etcd-http.js';
+export { etcdGet, etcdHttp, etcdPut, type EtcdHttpTls } from './etcd/etcd-http.js';
+export { createTestCertificates, type TestCertificates } from './etcd/test-certificates.js';
 export { freePort, freePorts } from './ports.js';
 export { waitFor, type WaitOptions } from './wait-for.js';
 export { spawnTracked, stopChild, exited, liveChildCount, captureOutput } from './child-processes.js';

@@ -4,10 +4,18 @@ import {
   ExponentialBackoff,
   handleWhen,
   type IBackoff,
+  isBrokenCircuitError,
   retry,
 } from 'cockatiel';
-import { Etcd3, isRecoverableError, type IOptions } from 'etcd3';
-import { errorMessage, EtcdUnavailableError } from '../errors.js';
+import {
+  Etcd3,
+  EtcdAuthenticationFailedError,
+  EtcdPermissionDeniedError,
+  isRecoverableError,
+  type IOptions,
+} from 'etcd3';
+import { errorMessage, EtcdAuthError, EtcdUnavailableError } from '../errors.js';
+import { prefixEnd } from '../watch/service-watcher.js';
 import { type EtcdConnectionOptions, resolveEtcdOptions, type ResolvedEtcdOptions } from './etcd-options.js';
 
 export interface EtcdConnection {
@@ -18,17 +26,22 @@ export interface EtcdConnection {
 
 /**
  * Creates an etcd3 client tuned to fail fast and recover fast, and checks that etcd answers.
+ * With `probePrefix` the check reads one key under it, so missing credentials or permissions
+ * fail here (EtcdAuthError) rather than later in register/list/watch.
  *
  * The etcd3 defaults suit a long-lived app that can wait: a 30 s dial timeout, calls without
  * deadlines, a 5 s circuit breaker per host and up to 30 s between watch reconnects. Discovery
  * must instead notice a returning etcd within about a second, so every one of those is shortened.
  */
-export async function connectEtcd(options: EtcdConnectionOptions): Promise<EtcdConnection> {
+export async function connectEtcd(
+  options: EtcdConnectionOptions,
+  probePrefix?: string,
+): Promise<EtcdConnection> {
   const resolved = resolveEtcdOptions(options);
   const client = new Etcd3(clientOptions(resolved));
   const connection: EtcdConnection = { client, options: resolved, close: () => client.close() };
   try {
-    await probe(connection);
+    await probe(connection, probePrefix);
   } catch (error) {
     client.close();
     throw error;
@@ -80,30 +93,56 @@ function clientOptions(o: ResolvedEtcdOptions): IOptions {
 }
 
 /** Cheap calls until one succeeds or connectTimeoutMs passes; the error names every endpoint tried. */
-async function probe(connection: EtcdConnection): Promise<void> {
+async function probe(connection: EtcdConnection, probePrefix: string | undefined): Promise<void> {
   const { endpoints, connectTimeoutMs, callTimeoutMs } = connection.options;
+  const { client } = connection;
+  const check = (deadline: number): Promise<unknown> => {
+    if (probePrefix === undefined) return client.maintenance.status({ deadline });
+    const key = Buffer.from(probePrefix);
+    return client.kv.range({ key, range_end: prefixEnd(key), limit: 1, keys_only: true }, { deadline });
+  };
   const deadline = Date.now() + connectTimeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
     const remaining = deadline - Date.now();
     try {
-      await withTimeout(
-        connection.client.maintenance.status({ deadline: Date.now() + Math.min(remaining, callTimeoutMs) }),
-        remaining,
-      );
+      await withTimeout(check(Date.now() + Math.min(remaining, callTimeoutMs)), remaining);
       return;
     } catch (error) {
-      lastError = error;
-      // Auth and TLS failures will not heal by waiting.
-      if (!isRecoverableError(error as Error) && !(error instanceof ProbeTimeout)) break;
+      // An open circuit breaker only says that earlier calls failed; keep their real error for the message.
+      const breakerOpen = isBrokenCircuitError(error);
+      if (!breakerOpen || lastError === undefined) lastError = error;
+      // Auth failures will not heal by waiting. An open breaker half-opens again within reconnectMaxMs.
+      if (!isRecoverableError(error as Error) && !(error instanceof ProbeTimeout) && !breakerOpen) break;
     }
     await new Promise((resolve) => setTimeout(resolve, Math.min(100, Math.max(0, deadline - Date.now()))));
   }
+  const refusal = authProblem(lastError, connection.options, probePrefix);
+  if (refusal !== undefined) throw new EtcdAuthError(refusal, endpoints, { cause: lastError });
   throw new EtcdUnavailableError(
     `etcd is unreachable: tried ${endpoints.join(', ')} for up to ${connectTimeoutMs} ms; last error: ${errorMessage(lastError ?? new Error('none'))}`,
     endpoints,
     { cause: lastError },
   );
+}
+
+/** Says what is wrong when etcd refused the credentials or the read, else undefined. */
+function authProblem(
+  error: unknown,
+  options: ResolvedEtcdOptions,
+  probePrefix: string | undefined,
+): string | undefined {
+  const at = `etcd at ${options.endpoints.join(', ')}`;
+  const user = options.auth ? `user "${options.auth.username}"` : 'this client';
+  const detail = errorMessage(error);
+  if (error instanceof EtcdAuthenticationFailedError)
+    return `${at} rejected the username or password of ${user}: ${detail}`;
+  // etcd3 has no class for this one; etcd says "etcdserver: user name is empty".
+  if (error instanceof Error && error.message.includes('user name is empty'))
+    return `${at} has authentication enabled, but no credentials were given (set auth: { username, password }): ${detail}`;
+  if (error instanceof EtcdPermissionDeniedError)
+    return `${at}: ${user} may not read "${probePrefix ?? ''}" (grant a role with readwrite on that prefix): ${detail}`;
+  return undefined;
 }
 
 class ProbeTimeout extends Error {}

@@ -19,8 +19,10 @@ export async function etcdctl(endpoints: readonly string[], ...args: string[]): 
 export async function etcdctlGetPrefix(
   endpoints: readonly string[],
   prefix: string,
+  /** Extra flags, e.g. `--cacert=…` or `--user=…`. */
+  flags: readonly string[] = [],
 ): Promise<{ key: string; value: string }[]> {
-  const out = await etcdctl(endpoints, 'get', '--prefix', prefix);
+  const out = await etcdctl(endpoints, ...flags, 'get', '--prefix', prefix);
   const lines = out.split('\n').filter((l) => l !== '');
   const pairs: { key: string; value: string }[] = [];
   for (let i = 0; i + 1 < lines.length; i += 2)

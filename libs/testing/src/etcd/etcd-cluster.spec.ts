@@ -1,11 +1,13 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { etcdBinary } from './etcd-binary.js';
 import { type EtcdCluster, startEtcdCluster } from './etcd-cluster.js';
 import { etcdGet, etcdPut } from './etcd-http.js';
+import { createTestCertificates } from './test-certificates.js';
 import { isProcessAlive } from '../process-state.js';
 import { waitFor } from '../wait-for.js';
 
@@ -33,6 +35,33 @@ describe('startEtcdCluster', () => {
     await cluster.stop();
     expect(alive(pid)).toBe(false);
     expect(existsSync(dataDir)).toBe(false);
+  });
+
+  it('serves https only, with a throwaway CA and required client certificates, when tls is set', async () => {
+    cluster = await startEtcdCluster({ size: 1, tls: true });
+    const [member] = cluster.members;
+    const tls = cluster.tls!;
+    expect(member!.clientUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    expect(cluster.endpoints).toEqual([member!.clientUrl]);
+    expect(tls.ca.toString()).toContain('BEGIN CERTIFICATE');
+    expect(tls.key.toString()).toContain('PRIVATE KEY');
+    await etcdPut(member!.clientUrl, 'k', 'tls', tls);
+    expect(await etcdGet(member!.clientUrl, 'k', tls)).toBe('tls');
+    // Without a client certificate, or trusting another CA, the handshake fails.
+    await expect(etcdGet(member!.clientUrl, 'k', { ca: tls.ca })).rejects.toThrow();
+    const elsewhere = mkdtempSync(join(tmpdir(), 'flotilla-other-ca-'));
+    try {
+      const other = await createTestCertificates(elsewhere);
+      await expect(etcdGet(member!.clientUrl, 'k', { ...tls, ca: other.ca })).rejects.toThrow(
+        /self[- ]signed|unable to verify|unknown ca/i,
+      );
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+    const files = [tls.caFile, tls.certFile, tls.keyFile];
+    expect(files.every((f) => existsSync(f))).toBe(true);
+    await cluster.stop();
+    expect(files.filter((f) => existsSync(f))).toEqual([]);
   });
 
   it('keeps a three-member cluster serving when one member is killed mid-test, and restarts it', async () => {
@@ -71,13 +100,18 @@ describe('startEtcdCluster', () => {
         pids: number[];
         dataDir: string;
       };
-      expect(report.pids).toHaveLength(3);
-      // The exit hook sends SIGKILL as the owner dies; the kernel finishes the kills a moment later.
-      await waitFor(() => report.pids.filter(alive).length === 0, {
-        timeoutMs: 2000,
-        what: 'abandoned etcd members to die',
-      });
-      expect(report.pids.filter(alive)).toEqual([]);
+      try {
+        expect(report.pids).toHaveLength(3);
+        // The exit hook sends SIGKILL as the owner dies; the kernel finishes the kills a moment later.
+        await waitFor(() => report.pids.filter(alive).length === 0, {
+          timeoutMs: 2000,
+          what: 'abandoned etcd members to die',
+        });
+        expect(report.pids.filter(alive)).toEqual([]);
+      } finally {
+        // The owner died before stop(), so its temp dir (the data dirs' parent) is left to us.
+        rmSync(dirname(report.dataDir), { recursive: true, force: true });
+      }
     },
   );
 

@@ -6,6 +6,8 @@ import { captureOutput, exited, spawnTracked, stopChild } from '../child-process
 import { freePorts } from '../ports.js';
 import { waitFor } from '../wait-for.js';
 import { etcdBinary } from './etcd-binary.js';
+import { etcdHttp } from './etcd-http.js';
+import { createTestCertificates, type TestCertificates } from './test-certificates.js';
 
 export interface EtcdClusterOptions {
   /** Members: 1 or 3 (any odd number works). */
@@ -14,11 +16,17 @@ export interface EtcdClusterOptions {
   startTimeoutMs?: number;
   /** Keep data dirs under this folder instead of a fresh temp dir (it is still removed on stop). */
   baseDir?: string;
+  /**
+   * Serve clients over https only, with a throwaway CA and certificates made by `openssl` in the
+   * cluster's temp dir, and require client certificates (`--client-cert-auth`). Peers stay on http.
+   * The CA and client certificate are on `cluster.tls`. Default false.
+   */
+  tls?: boolean;
 }
 
 export interface EtcdMember {
   readonly name: string;
-  /** e.g. `http://127.0.0.1:41234` */
+  /** e.g. `http://127.0.0.1:41234` (`https://` for a TLS cluster) */
   readonly clientUrl: string;
   readonly peerUrl: string;
   readonly dataDir: string;
@@ -33,6 +41,12 @@ export interface EtcdCluster {
   readonly members: readonly EtcdMember[];
   /** Client URLs of every member, e.g. for the etcd3 client's `hosts`. */
   readonly endpoints: string[];
+  /**
+   * For `tls: true` clusters: the CA that signed the members' certificate (SAN IP:127.0.0.1) and a
+   * client certificate it accepts, as PEM buffers and as file paths (for etcdctl). Otherwise undefined.
+   * The files live in the cluster's temp dir and go with `stop()`.
+   */
+  readonly tls: TestCertificates | undefined;
   /** Kills member `i` (SIGKILL by default) and waits for it to exit. Its data dir is kept. */
   kill(i: number, signal?: NodeJS.Signals): Promise<void>;
   /** Starts member `i` again from its data dir and waits until it reports healthy. */
@@ -54,8 +68,9 @@ interface MemberState {
 
 /**
  * Starts a throwaway etcd cluster on free loopback ports (never 2379/2380) with temporary data dirs,
- * and waits until it is healthy. Always call `stop()` (e.g. in `afterAll`); a process-exit hook kills
- * the members anyway if the caller dies first.
+ * and waits until it is healthy. With `tls: true` clients must use https and a client certificate
+ * (`cluster.tls`); the health probe does the same. Always call `stop()` (e.g. in `afterAll`); a
+ * process-exit hook kills the members anyway if the caller dies first.
  */
 export async function startEtcdCluster(options: EtcdClusterOptions = {}): Promise<EtcdCluster> {
   const size = options.size ?? 1;
@@ -64,7 +79,17 @@ export async function startEtcdCluster(options: EtcdClusterOptions = {}): Promis
   const startTimeoutMs = options.startTimeoutMs ?? 20_000;
   const bin = etcdBinary();
   const root = mkdtempSync(join(options.baseDir ?? tmpdir(), 'flotilla-etcd-'));
-  const ports = await freePorts(size * 2);
+  let tls: TestCertificates | undefined;
+  let ports: number[];
+  try {
+    tls = options.tls ? await createTestCertificates(root) : undefined;
+    ports = await freePorts(size * 2);
+  } catch (error) {
+    rmSync(root, { recursive: true, force: true });
+    throw error;
+  }
+  const scheme = tls ? 'https' : 'http';
+  const clientUrl = (m: MemberState) => `${scheme}://127.0.0.1:${m.clientPort}`;
   const token = `flotilla-${process.pid}-${Date.now()}`;
   const members: MemberState[] = Array.from({ length: size }, (_, i) => ({
     name: `m${i}`,
@@ -76,16 +101,29 @@ export async function startEtcdCluster(options: EtcdClusterOptions = {}): Promis
   }));
   const initialCluster = members.map((m) => `${m.name}=http://127.0.0.1:${m.peerPort}`).join(',');
 
+  const tlsFlags = tls
+    ? [
+        '--cert-file',
+        tls.serverCertFile,
+        '--key-file',
+        tls.serverKeyFile,
+        '--trusted-ca-file',
+        tls.caFile,
+        '--client-cert-auth',
+      ]
+    : [];
+
   const launch = (m: MemberState): void => {
     const child = spawnTracked(bin, [
+      ...tlsFlags,
       '--name',
       m.name,
       '--data-dir',
       m.dataDir,
       '--listen-client-urls',
-      `http://127.0.0.1:${m.clientPort}`,
+      clientUrl(m),
       '--advertise-client-urls',
-      `http://127.0.0.1:${m.clientPort}`,
+      clientUrl(m),
       '--listen-peer-urls',
       `http://127.0.0.1:${m.peerPort}`,
       '--initial-advertise-peer-urls',
@@ -112,10 +150,8 @@ export async function startEtcdCluster(options: EtcdClusterOptions = {}): Promis
         `etcd member ${m.name} exited (code ${child?.exitCode}, signal ${child?.signalCode}):\n${m.output()}`,
       );
     }
-    const response = await fetch(`http://127.0.0.1:${m.clientPort}/health`, {
-      signal: AbortSignal.timeout(1000),
-    });
-    const body = (await response.json()) as { health?: string };
+    const response = await etcdHttp(clientUrl(m), 'GET', '/health', undefined, tls, 1000);
+    const body = JSON.parse(response.body) as { health?: string };
     return body.health === 'true';
   };
 
@@ -123,7 +159,7 @@ export async function startEtcdCluster(options: EtcdClusterOptions = {}): Promis
     waitFor(() => healthy(m), {
       timeoutMs,
       intervalMs: 50,
-      what: `etcd member ${m.name} on 127.0.0.1:${m.clientPort} to become healthy`,
+      what: `etcd member ${m.name} on ${clientUrl(m)} to become healthy`,
     });
 
   let stopped = false;
@@ -136,7 +172,7 @@ export async function startEtcdCluster(options: EtcdClusterOptions = {}): Promis
 
   const view = (m: MemberState): EtcdMember => ({
     name: m.name,
-    clientUrl: `http://127.0.0.1:${m.clientPort}`,
+    clientUrl: clientUrl(m),
     peerUrl: `http://127.0.0.1:${m.peerPort}`,
     dataDir: m.dataDir,
     get running() {
@@ -172,7 +208,8 @@ export async function startEtcdCluster(options: EtcdClusterOptions = {}): Promis
 
   return {
     members: members.map(view),
-    endpoints: members.map((m) => `http://127.0.0.1:${m.clientPort}`),
+    endpoints: members.map(clientUrl),
+    tls,
     kill,
     async restart(i) {
       const m = member(i);
