@@ -23,7 +23,9 @@ export function faultInjectionFromEnv(env: NodeJS.ProcessEnv): FaultInjection | 
   if (faultName !== undefined) {
     const code = status[faultName.toUpperCase() as keyof typeof status];
     if (typeof code !== 'number' || code === status.OK) {
-      throw new Error(`GREETER_FAULT must name a gRPC error status such as "unavailable", got "${faultName}"`);
+      throw new Error(
+        `GREETER_FAULT must name a gRPC error status such as "unavailable", got "${faultName}"`,
+      );
     }
     fault = code;
   }
@@ -42,7 +44,10 @@ class FaultInjectionInterceptor implements NestInterceptor {
     const outcome = () =>
       fault === undefined
         ? next.handle()
-        : throwError(() => new RpcException({ code: fault, message: `injected fault (GREETER_FAULT=${status[fault]})` }));
+        : throwError(
+            () =>
+              new RpcException({ code: fault, message: `injected fault (GREETER_FAULT=${status[fault]})` }),
+          );
     return delayMs > 0 ? timer(delayMs).pipe(mergeMap(outcome)) : outcome();
   }
 }

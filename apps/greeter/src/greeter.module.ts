@@ -3,5 +3,8 @@ import { faultInjectionProviders } from './fault-injection.js';
 import { GreeterController } from './greeter.controller.js';
 import { GreetingService } from './greeting.service.js';
 
-@Module({ controllers: [GreeterController], providers: [GreetingService, ...faultInjectionProviders(process.env)] })
+@Module({
+  controllers: [GreeterController],
+  providers: [GreetingService, ...faultInjectionProviders(process.env)],
+})
 export class GreeterModule {}

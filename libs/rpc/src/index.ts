@@ -37,12 +37,21 @@ export { LB_TYPE_OF_POLICY, registerLoadBalancers } from './balancer/register-po
 export type { EndpointSnapshot } from './balancer/endpoint-state.js';
 export type { BreakerState } from './breaker/endpoint-breaker.js';
 export { BREAKER_COUNTED_CODES, countsAgainstEndpoint } from './breaker/breaker-codes.js';
-export { currentDeadline, outgoingDeadline, remainingTimeMs, runWithDeadline } from './deadline/deadline-propagation.js';
+export {
+  currentDeadline,
+  outgoingDeadline,
+  remainingTimeMs,
+  runWithDeadline,
+} from './deadline/deadline-propagation.js';
 export {
   callObserverInterceptor,
   metadataInterceptor,
+  type CallKind,
   type ClientCallEvent,
+  type ClientCallInfo,
+  type ClientCallOutcome,
   type ClientInterceptor,
+  type GrpcClientInterceptor,
 } from './interceptors/client-interceptors.js';
 export {
   deadlineServerInterceptor,

@@ -16,6 +16,8 @@ export interface AttemptInfo {
   endpoint: string | undefined;
   /** Set when the attempt got a stream on a connected endpoint. */
   started: boolean;
+  /** Set by a completed pick, cleared when the call starts there: a pick that did not take. */
+  pickedNotStarted: string | undefined;
 }
 
 /**
@@ -54,9 +56,17 @@ export class BalancerContext {
     }
   }
 
-  beginAttempt(info: Omit<AttemptInfo, 'endpoint' | 'started'>): { id: string; info: AttemptInfo } {
+  beginAttempt(info: Omit<AttemptInfo, 'endpoint' | 'started' | 'pickedNotStarted'>): {
+    id: string;
+    info: AttemptInfo;
+  } {
     const id = String(++this.nextAttempt);
-    const attempt: AttemptInfo = { ...info, endpoint: undefined, started: false };
+    const attempt: AttemptInfo = {
+      ...info,
+      endpoint: undefined,
+      started: false,
+      pickedNotStarted: undefined,
+    };
     this.attempts.set(id, attempt);
     return { id, info: attempt };
   }
@@ -67,7 +77,9 @@ export class BalancerContext {
 
   snapshot(): EndpointSnapshot[] {
     const now = performance.now();
-    return [...this.endpoints.values()].map((e) => e.snapshot(now)).sort((a, b) => a.address.localeCompare(b.address));
+    return [...this.endpoints.values()]
+      .map((e) => e.snapshot(now))
+      .sort((a, b) => a.address.localeCompare(b.address));
   }
 
   close(): void {

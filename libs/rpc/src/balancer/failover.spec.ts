@@ -31,9 +31,16 @@ describe('failover: instances dying under load (real greeters, real etcd)', () =
     let stop = false;
     let killed = false;
     const victim = fleet.instances[1]!;
-    const load = runLoad(32, (i) => client.sayHello({ name: `c${i}`, count: 0 }), () => stop);
+    const load = runLoad(
+      32,
+      (i) => client.sayHello({ name: `c${i}`, count: 0 }),
+      () => stop,
+    );
     // Kill mid-load, once every instance is busy.
-    await waitFor(() => client.$stats().endpoints.every((e) => e.started > 200), { timeoutMs: 20_000, what: 'steady load on all three' });
+    await waitFor(() => client.$stats().endpoints.every((e) => e.started > 200), {
+      timeoutMs: 20_000,
+      what: 'steady load on all three',
+    });
     await fleet.kill(1, 'SIGKILL');
     killed = true;
     const startedAtKill = client.$stats().endpoints.find((e) => e.address === victim.address)!.started;
@@ -73,7 +80,8 @@ describe('failover: instances dying under load (real greeters, real etcd)', () =
       expect(error).toMatchObject({ code: status.UNAVAILABLE });
       const details = (error as { details: string }).details;
       expect(details).toMatch(/^greeter: no endpoint is reachable/);
-      for (const instance of fleet.instances) expect(details).toContain(`${instance.address} TRANSIENT_FAILURE breaker`);
+      for (const instance of fleet.instances)
+        expect(details).toContain(`${instance.address} TRANSIENT_FAILURE breaker`);
       expect(elapsed).toBeLessThan(100);
     }
   });

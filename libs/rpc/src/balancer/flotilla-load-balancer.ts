@@ -21,6 +21,8 @@ export function clientIdFromJson(typeName: string, json: unknown): string {
   return clientId;
 }
 
+const RERESOLUTION_INTERVAL_MS = 1000;
+
 interface Child {
   address: string;
   leaf: x.LeafLoadBalancer;
@@ -39,6 +41,8 @@ export abstract class FlotillaLoadBalancer implements x.LoadBalancer {
   private state: connectivityState = connectivityState.IDLE;
   private lastError = '';
   private updatesPaused = false;
+  private lastReresolution = -Infinity;
+  private reresolutionTimer: NodeJS.Timeout | undefined;
   private readonly childHelper: x.ChannelControlHelper;
   protected abstract readonly strategy: PickStrategy;
 
@@ -48,6 +52,7 @@ export abstract class FlotillaLoadBalancer implements x.LoadBalancer {
         if (errorMessage) this.lastError = errorMessage;
         this.publish();
       },
+      requestReresolution: () => this.requestReresolution(),
     });
   }
 
@@ -59,17 +64,24 @@ export abstract class FlotillaLoadBalancer implements x.LoadBalancer {
     options: ChannelOptions,
     resolutionNote: string,
   ): boolean {
-    if (!(lbConfig instanceof FlotillaLbConfig) || lbConfig.getLoadBalancerName() !== this.getTypeName()) return false;
+    if (!(lbConfig instanceof FlotillaLbConfig) || lbConfig.getLoadBalancerName() !== this.getTypeName())
+      return false;
     const context = findBalancerContext(lbConfig.clientId);
     if (!context) {
-      this.setState(connectivityState.TRANSIENT_FAILURE, failFastPicker(`${this.getTypeName()}: client ${lbConfig.clientId} is closed`));
+      this.setState(
+        connectivityState.TRANSIENT_FAILURE,
+        failFastPicker(`${this.getTypeName()}: client ${lbConfig.clientId} is closed`),
+      );
       return true;
     }
     this.context = context;
     context.onBreakerChange = () => this.publish();
     if (!endpoints.ok) {
       if (this.children.size === 0) {
-        this.setState(connectivityState.TRANSIENT_FAILURE, failFastPicker(`${context.config.service}: ${endpoints.error.details}`));
+        this.setState(
+          connectivityState.TRANSIENT_FAILURE,
+          failFastPicker(`${context.config.service}: ${endpoints.error.details}`),
+        );
       }
       return true;
     }
@@ -83,10 +95,13 @@ export abstract class FlotillaLoadBalancer implements x.LoadBalancer {
       context.endpoint(address).weight = Number.isFinite(weight) && weight > 0 ? weight : 1;
       const existing = this.children.get(address);
       if (existing) {
-        existing.leaf.updateEndpoint(endpoint, options);
+        // Same address: keep the connection. (Re-feeding the leaf would restart a failing one.)
         next.set(address, existing);
       } else {
-        const child = { address, leaf: new x.LeafLoadBalancer(endpoint, this.childHelper, options, resolutionNote) };
+        const child = {
+          address,
+          leaf: new x.LeafLoadBalancer(endpoint, this.childHelper, options, resolutionNote),
+        };
         next.set(address, child);
         fresh.push(child);
       }
@@ -113,7 +128,30 @@ export abstract class FlotillaLoadBalancer implements x.LoadBalancer {
     // The pick_first leaves own the connection backoff.
   }
 
+  /**
+   * At most one re-resolution request per second. A resolver may answer a request at once with
+   * the same endpoints, and a dead endpoint's leaf asks again on every update: unthrottled, the
+   * two would spin on process.nextTick and starve all I/O.
+   */
+  private requestReresolution(): void {
+    const now = performance.now();
+    if (now - this.lastReresolution >= RERESOLUTION_INTERVAL_MS) {
+      this.lastReresolution = now;
+      this.helper.requestReresolution();
+    } else if (!this.reresolutionTimer) {
+      this.reresolutionTimer = setTimeout(
+        () => {
+          this.reresolutionTimer = undefined;
+          this.requestReresolution();
+        },
+        RERESOLUTION_INTERVAL_MS - (now - this.lastReresolution),
+      );
+      this.reresolutionTimer.unref();
+    }
+  }
+
   destroy(): void {
+    clearTimeout(this.reresolutionTimer);
     for (const child of this.children.values()) child.leaf.destroy();
     this.children.clear();
     if (this.context) this.context.onBreakerChange = () => undefined;
@@ -133,7 +171,10 @@ export abstract class FlotillaLoadBalancer implements x.LoadBalancer {
       else if (state === connectivityState.CONNECTING || state === connectivityState.IDLE) connecting += 1;
     }
     if (ready.length > 0) {
-      this.setState(connectivityState.READY, new FlotillaPicker(context, ready, this.strategy, () => this.describeUnready()));
+      this.setState(
+        connectivityState.READY,
+        new FlotillaPicker(context, ready, this.strategy, () => this.describeUnready()),
+      );
     } else if (connecting > 0) {
       this.setState(connectivityState.CONNECTING, new x.QueuePicker(this));
     } else {
@@ -163,8 +204,12 @@ export abstract class FlotillaLoadBalancer implements x.LoadBalancer {
   private setState(state: connectivityState, picker: x.Picker): void {
     const wasReady = this.state === connectivityState.READY;
     this.state = state;
-    this.helper.updateState(state, picker, state === connectivityState.TRANSIENT_FAILURE ? this.lastError : null);
-    if (wasReady && state !== connectivityState.READY) this.helper.requestReresolution();
+    this.helper.updateState(
+      state,
+      picker,
+      state === connectivityState.TRANSIENT_FAILURE ? this.lastError : null,
+    );
+    if (wasReady && state !== connectivityState.READY) this.requestReresolution();
   }
 }
 

@@ -1,6 +1,12 @@
 import type { EndpointState } from './endpoint-state.js';
 
 /** Chooses one of the candidates (never empty). Each LB policy instance owns one strategy. */
+function at(list: readonly EndpointState[], index: number): EndpointState {
+  const item = list[index];
+  if (item === undefined) throw new Error(`pick strategy: no candidate at ${index} of ${list.length}`);
+  return item;
+}
+
 export interface PickStrategy {
   choose(candidates: readonly EndpointState[], now: number): EndpointState;
 }
@@ -14,12 +20,12 @@ export class P2cEwmaStrategy implements PickStrategy {
 
   choose(candidates: readonly EndpointState[], now: number): EndpointState {
     const n = candidates.length;
-    if (n === 1) return candidates[0]!;
+    if (n === 1) return at(candidates, 0);
     const i = Math.floor(this.random() * n);
     let j = Math.floor(this.random() * (n - 1));
     if (j >= i) j += 1;
-    const a = candidates[i]!;
-    const b = candidates[j]!;
+    const a = at(candidates, i);
+    const b = at(candidates, j);
     return b.cost(now) < a.cost(now) ? b : a;
   }
 }
@@ -29,7 +35,7 @@ export class RoundRobinStrategy implements PickStrategy {
 
   choose(candidates: readonly EndpointState[]): EndpointState {
     this.next = (this.next + 1) % 1_000_000_007;
-    return candidates[this.next % candidates.length]!;
+    return at(candidates, this.next % candidates.length);
   }
 }
 
@@ -42,7 +48,7 @@ export class WeightedStrategy implements PickStrategy {
 
   choose(candidates: readonly EndpointState[]): EndpointState {
     let total = 0;
-    let best: EndpointState = candidates[0]!;
+    let best: EndpointState = at(candidates, 0);
     let bestWeight = -Infinity;
     for (const candidate of candidates) {
       const weight = (this.current.get(candidate.address) ?? 0) + candidate.weight;

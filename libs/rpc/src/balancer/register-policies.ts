@@ -1,7 +1,11 @@
 import { grpcExperimental as x } from '@flotilla/discovery';
 import type { PolicyName } from '../config/rpc-config.js';
 import { P2C_EWMA, P2cEwmaConfig, P2cEwmaLoadBalancer } from './load-balancer-p2c-ewma.js';
-import { FLOTILLA_ROUND_ROBIN, RoundRobinConfig, RoundRobinLoadBalancer } from './load-balancer-round-robin.js';
+import {
+  FLOTILLA_ROUND_ROBIN,
+  RoundRobinConfig,
+  RoundRobinLoadBalancer,
+} from './load-balancer-round-robin.js';
 import { FLOTILLA_WEIGHTED, WeightedConfig, WeightedLoadBalancer } from './load-balancer-weighted.js';
 
 /** The grpc-js LB type registered for each policy name a service config may choose. */

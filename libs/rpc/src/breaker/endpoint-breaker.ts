@@ -16,23 +16,31 @@ class AttemptFailure extends Error {
 const PROBE_RESERVATION_MS = 1000;
 
 /**
- * One opossum breaker per endpoint. opossum's `fire` wraps each attempt: the picker fires when the
- * attempt starts on the endpoint and settles the promise when grpc-js reports the attempt's status.
- * So opossum's own rolling window, thresholds and open -> half-open -> closed machine decide, and
- * its `errorFilter` keeps caller errors from counting. The picker only reads the state
- * synchronously through `allowsCall()`.
+ * One opossum breaker per endpoint, driven by call outcomes rather than by `fire`: the picker
+ * reports each attempt's start and status as opossum's own `fire` / `success` / `failure` events,
+ * so opossum's rolling window counts them, its `success` handler closes a half-open breaker, and
+ * its reset timer moves an open breaker to half-open. The opening rule is opossum's own (volume
+ * threshold, then error percentage; any failure while half-open), applied here after each
+ * counted failure. Why not `fire`: wrapping every attempt in opossum's promise chain kept several
+ * promises alive per in-flight call and cost about 10 µs of client CPU per call under load; events
+ * cost next to nothing. Only counted codes (see breaker-codes.ts) are failures; everything else,
+ * caller errors included, is a success. The picker reads the state synchronously (`allowsCall`).
  */
 export class EndpointBreaker {
-  private readonly breaker: CircuitBreaker<[Promise<void>], void> | undefined;
+  private readonly breaker: CircuitBreaker | undefined;
+  private readonly errorThresholdPercentage: number;
   private probeReservedAt = -Infinity;
+  private probeInFlight = false;
 
   constructor(
     readonly address: string,
     config: Required<BreakerConfig>,
     onStateChange: () => void,
   ) {
+    this.errorThresholdPercentage = config.errorThresholdPercentage;
     if (!config.enabled) return;
-    this.breaker = new CircuitBreaker((outcome: Promise<void>) => outcome, {
+    // The action is never fired: outcomes arrive as events (see above).
+    this.breaker = new CircuitBreaker(() => Promise.resolve(), {
       name: address,
       timeout: false, // the call's deadline bounds it
       errorThresholdPercentage: config.errorThresholdPercentage,
@@ -42,7 +50,6 @@ export class EndpointBreaker {
       resetTimeout: config.resetTimeoutMs,
       rollingPercentilesEnabled: false,
       enableSnapshots: false,
-      errorFilter: (error: unknown) => !(error instanceof AttemptFailure && countsAgainstEndpoint(error.code)),
     });
     this.breaker.on('open', onStateChange);
     this.breaker.on('halfOpen', onStateChange);
@@ -59,13 +66,18 @@ export class EndpointBreaker {
   allowsCall(now: number): boolean {
     const b = this.breaker;
     if (!b || b.closed) return true;
-    return b.pendingClose && now - this.probeReservedAt > PROBE_RESERVATION_MS;
+    return b.halfOpen && !this.probeInFlight && now - this.probeReservedAt > PROBE_RESERVATION_MS;
   }
 
   /** True if this endpoint is waiting for its half-open probe (the picker sends it there first). */
   wantsProbe(now: number): boolean {
     const b = this.breaker;
-    return b !== undefined && b.halfOpen && b.pendingClose && now - this.probeReservedAt > PROBE_RESERVATION_MS;
+    return (
+      b !== undefined &&
+      b.halfOpen &&
+      !this.probeInFlight &&
+      now - this.probeReservedAt > PROBE_RESERVATION_MS
+    );
   }
 
   /** Called at pick time, so that concurrent picks do not all probe a half-open endpoint. */
@@ -77,14 +89,35 @@ export class EndpointBreaker {
   attemptStarted(): (code: status) => void {
     const b = this.breaker;
     if (!b) return noop;
-    let settle: (code: status) => void = noop;
-    const outcome = new Promise<void>((resolve, reject) => {
-      settle = (code) => (code === status.OK ? resolve() : reject(new AttemptFailure(code)));
-    });
-    // A rejection here is the breaker refusing (open) or a counted failure: both already recorded.
-    b.fire(outcome).catch(noop);
-    this.probeReservedAt = -Infinity;
-    return settle;
+    b.emit('fire', []);
+    const started = performance.now();
+    const probe = b.halfOpen;
+    if (probe) this.probeInFlight = true;
+    return (code) => {
+      const latency = performance.now() - started;
+      if (probe) {
+        this.probeInFlight = false;
+        this.probeReservedAt = -Infinity;
+      }
+      if (!countsAgainstEndpoint(code)) {
+        b.emit('success', undefined, latency); // closes a half-open breaker
+        return;
+      }
+      b.emit('failure', new AttemptFailure(code), latency, []);
+      this.maybeOpen(b);
+    };
+  }
+
+  /** opossum's rule (its internal `fail`): a failure while half-open, or too many in the window. */
+  private maybeOpen(b: CircuitBreaker): void {
+    if (b.halfOpen) {
+      b.open();
+      return;
+    }
+    if (!b.closed) return;
+    const stats = b.stats;
+    if (stats.fires < b.volumeThreshold) return;
+    if ((stats.failures / stats.fires) * 100 > this.errorThresholdPercentage) b.open();
   }
 
   shutdown(): void {
@@ -92,4 +125,6 @@ export class EndpointBreaker {
   }
 }
 
-function noop(): void {}
+function noop(): void {
+  // Nothing to do.
+}

@@ -37,7 +37,10 @@ export interface ServerStreamCall<R> extends AsyncIterable<R> {
 export type ServerStreamMethod<Q, R> = (request: Q, options?: CallOptions) => ServerStreamCall<R>;
 
 /** Client streaming: the requests as an (async) iterable, written with backpressure; then one reply. */
-export type ClientStreamMethod<Q, R> = (requests: AsyncIterable<Q> | Iterable<Q>, options?: CallOptions) => Promise<R>;
+export type ClientStreamMethod<Q, R> = (
+  requests: AsyncIterable<Q> | Iterable<Q>,
+  options?: CallOptions,
+) => Promise<R>;
 
 /** Bidirectional streaming: write requests, end, and iterate the replies concurrently. */
 export interface BidiCall<Q, R> extends AsyncIterable<R> {
@@ -82,4 +85,6 @@ export interface ClientControl {
 }
 
 /** The typed client for service definition `S`: one promise-based method per RPC. */
-export type TypedClient<S extends ServiceShape> = { readonly [K in keyof S]: ClientMethod<S[K]> } & ClientControl;
+export type TypedClient<S extends ServiceShape> = {
+  readonly [K in keyof S]: ClientMethod<S[K]>;
+} & ClientControl;

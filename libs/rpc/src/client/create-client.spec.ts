@@ -1,7 +1,11 @@
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { GreeterService, type HelloReply, type HelloRequest, protoFile } from '@flotilla/proto';
 import { waitFor } from '@flotilla/testing';
-import { callObserverInterceptor, type ClientCallEvent, metadataInterceptor } from '../interceptors/client-interceptors.js';
+import {
+  callObserverInterceptor,
+  type ClientCallEvent,
+  metadataInterceptor,
+} from '../interceptors/client-interceptors.js';
 import { type GreeterFleet, startGreeterFleet } from '../test-support/greeter-fleet.js';
 import { createClient } from './create-client.js';
 import type { TypedClient } from './client-types.js';
@@ -47,7 +51,8 @@ describe('createClient against three greeter processes found through etcd', () =
 
   it('iterates a server stream', async () => {
     const replies: HelloReply[] = [];
-    for await (const reply of client.sayHelloServerStream({ name: 'Bo', count: 3 }, { timeoutMs: 5000 })) replies.push(reply);
+    for await (const reply of client.sayHelloServerStream({ name: 'Bo', count: 3 }, { timeoutMs: 5000 }))
+      replies.push(reply);
     expect(replies).toEqual([{ message: 'Hello Bo' }, { message: 'Hello Bo' }, { message: 'Hello Bo' }]);
   });
 
@@ -73,7 +78,18 @@ describe('createClient against three greeter processes found through etcd', () =
 
   it('runs the interceptors on every call', () => {
     expect(sentAuth.length).toBeGreaterThanOrEqual(30);
-    expect(events.some((e) => e.method === '/helloworld.v1.Greeter/SayHello' && e.code === status.OK)).toBe(true);
+    expect(
+      events.some(
+        (e) =>
+          e.method === '/helloworld.v1.Greeter/SayHello' && e.code === status.OK && e.service === 'greeter',
+      ),
+    ).toBe(true);
+    expect(events.filter((e) => e.kind !== 'unary').map((e) => [e.kind, e.code])).toEqual([
+      ['server_stream', status.OK],
+      ['client_stream', status.OK],
+      ['client_stream', status.OK],
+      ['bidi', status.OK],
+    ]);
   });
 
   it('passes caller errors (INVALID_ARGUMENT) through unchanged, without retries or tripping a breaker', async () => {
@@ -88,7 +104,10 @@ describe('createClient against three greeter processes found through etcd', () =
       (async () => {
         for await (const reply of client.sayHelloServerStream({ name: 'a', count: 101 })) void reply;
       })(),
-    ).rejects.toMatchObject({ code: status.INVALID_ARGUMENT, details: 'count must be between 0 and 100, got 101' });
+    ).rejects.toMatchObject({
+      code: status.INVALID_ARGUMENT,
+      details: 'count must be between 0 and 100, got 101',
+    });
     const after = client.$stats();
     expect(after.endpoints.map((e) => e.breaker)).toEqual(['closed', 'closed', 'closed']);
     expect(after.retries).toBe(before.retries);
@@ -108,20 +127,33 @@ describe('createClient against three greeter processes found through etcd', () =
     controller.abort();
     await expect(reading).rejects.toMatchObject({ code: status.CANCELLED });
     const aborted = AbortSignal.abort();
-    await expect(client.sayHello({ name: 'late', count: 0 }, { signal: aborted })).rejects.toMatchObject({ code: status.CANCELLED });
+    await expect(client.sayHello({ name: 'late', count: 0 }, { signal: aborted })).rejects.toMatchObject({
+      code: status.CANCELLED,
+    });
   });
 
   it('fails a call whose deadline has already passed without sending it', async () => {
-    await expect(client.sayHello({ name: 'x', count: 0 }, { deadline: new Date(Date.now() - 1) })).rejects.toMatchObject({
+    await expect(
+      client.sayHello({ name: 'x', count: 0 }, { deadline: new Date(Date.now() - 1) }),
+    ).rejects.toMatchObject({
       code: status.DEADLINE_EXCEEDED,
     });
   });
 
   it('calls a static host:port list the same way', async () => {
-    const staticClient = createClient(GreeterService, fleet.instances.map((i) => i.address), { serviceName: 'greeter-static' });
+    const staticClient = createClient(
+      GreeterService,
+      fleet.instances.map((i) => i.address),
+      { serviceName: 'greeter-static' },
+    );
     try {
       expect(await staticClient.sayHello({ name: 'static', count: 0 })).toEqual({ message: 'Hello static' });
-      expect(staticClient.$stats().endpoints.map((e) => e.address).sort()).toEqual(fleet.instances.map((i) => i.address).sort());
+      expect(
+        staticClient
+          .$stats()
+          .endpoints.map((e) => e.address)
+          .sort(),
+      ).toEqual(fleet.instances.map((i) => i.address).sort());
     } finally {
       staticClient.$close();
     }

@@ -1,12 +1,31 @@
-import { type ChannelCredentials, type ChannelOptions, Client, credentials as grpcCredentials, Metadata } from '@grpc/grpc-js';
+import {
+  type ChannelCredentials,
+  type ChannelOptions,
+  Client,
+  credentials as grpcCredentials,
+  Metadata,
+} from '@grpc/grpc-js';
 import { type Discovery, registerEtcdResolver } from '@flotilla/discovery';
 import { createBalancerContext } from '../balancer/balancer-context.js';
 import { LB_TYPE_OF_POLICY, registerLoadBalancers } from '../balancer/register-policies.js';
 import { type MethodConfig, resolveRpcConfig, type ServiceRpcConfig } from '../config/rpc-config.js';
 import { outgoingDeadline } from '../deadline/deadline-propagation.js';
-import type { ClientInterceptor } from '../interceptors/client-interceptors.js';
+import {
+  type CallKind,
+  type ClientInterceptor,
+  type GrpcClientInterceptor,
+  outcomeOf,
+  startInterceptors,
+} from '../interceptors/client-interceptors.js';
 import { RetryBudget } from '../retry/retry-budget.js';
-import type { CallOptions, ClientControl, ClientStats, MethodShape, ServiceShape, TypedClient } from './client-types.js';
+import type {
+  CallOptions,
+  ClientControl,
+  ClientStats,
+  MethodShape,
+  ServiceShape,
+  TypedClient,
+} from './client-types.js';
 import { idempotentMethodsFromProto } from './method-options.js';
 import { bidiStream, clientStream, serverStream, type StreamTarget } from './stream-calls.js';
 import { normaliseTarget, registerStaticResolver, serviceNameOfTarget } from './targets.js';
@@ -22,7 +41,10 @@ export interface CreateClientOptions {
   protoFile?: string;
   /** Registers the `etcd:///` resolver on this Discovery first (otherwise the application must have). */
   discovery?: Discovery;
+  /** Flotilla interceptors: run once per call (see ClientInterceptor). */
   interceptors?: ClientInterceptor[];
+  /** grpc-js interceptors: run on every attempt, inside the channel. */
+  grpcInterceptors?: GrpcClientInterceptor[];
   /** Default: insecure (plaintext). */
   credentials?: ChannelCredentials;
   channelOptions?: ChannelOptions;
@@ -35,7 +57,11 @@ export interface CreateClientOptions {
  * endpoint, get a deadline (explicit, per-method default, and never beyond the inbound one), and
  * idempotent unary methods are retried on other endpoints within a retry budget (or hedged).
  */
-export function createClient<S extends ServiceShape>(service: S, target: string | readonly string[], options: CreateClientOptions = {}): TypedClient<S> {
+export function createClient<S extends ServiceShape>(
+  service: S,
+  target: string | readonly string[],
+  options: CreateClientOptions = {},
+): TypedClient<S> {
   registerLoadBalancers();
   registerStaticResolver();
   if (options.discovery) registerEtcdResolver(options.discovery);
@@ -43,10 +69,12 @@ export function createClient<S extends ServiceShape>(service: S, target: string 
   const address = normaliseTarget(target);
   const methods = Object.entries(service);
   if (methods.length === 0) throw new Error('createClient: the service definition has no methods');
-  const fullServiceName = methods[0]![1].path.split('/')[1]!;
+  const fullServiceName = methodParts(methods[0]?.[1].path ?? '').service;
   const serviceName = options.serviceName ?? serviceNameOfTarget(address) ?? fullServiceName;
   const config = resolveRpcConfig(serviceName, options.config ?? {});
-  const idempotentInProto = options.protoFile ? idempotentMethodsFromProto(options.protoFile, fullServiceName) : new Set<string>();
+  const idempotentInProto = options.protoFile
+    ? idempotentMethodsFromProto(options.protoFile, fullServiceName)
+    : new Set<string>();
 
   const context = createBalancerContext(config);
   const budget = new RetryBudget(config.retryBudget.maxTokens, config.retryBudget.tokenRatio);
@@ -56,16 +84,26 @@ export function createClient<S extends ServiceShape>(service: S, target: string 
     'grpc.service_config': JSON.stringify({
       loadBalancingConfig: [{ [LB_TYPE_OF_POLICY[config.policy]]: { clientId: context.clientId } }],
     }),
-    ...(options.interceptors?.length ? { interceptors: options.interceptors } : {}),
+    ...(options.grpcInterceptors?.length ? { interceptors: options.grpcInterceptors } : {}),
   });
 
   const typed: Record<string, unknown> = {};
   for (const [name, method] of methods) {
-    const protoName = method.path.split('/')[2]!;
+    const protoName = methodParts(method.path).method;
     const methodConfig: MethodConfig = config.methods[protoName] ?? config.methods[name] ?? {};
     const timeoutMs = methodConfig.timeoutMs ?? config.timeoutMs;
     const idempotent = methodConfig.idempotent ?? idempotentInProto.has(protoName);
-    typed[name] = bindMethod(method, { client, context, budget, counters, timeoutMs, idempotent, hedging: methodConfig.hedging === true, config });
+    typed[name] = bindMethod(method, {
+      client,
+      context,
+      budget,
+      counters,
+      timeoutMs,
+      idempotent,
+      hedging: methodConfig.hedging === true,
+      config,
+      interceptors: options.interceptors ?? [],
+    });
   }
 
   const control: ClientControl = {
@@ -84,7 +122,9 @@ export function createClient<S extends ServiceShape>(service: S, target: string 
       };
     },
     $waitForReady(deadline: Date) {
-      return new Promise((resolve, reject) => client.waitForReady(deadline, (error) => (error ? reject(error) : resolve())));
+      return new Promise((resolve, reject) =>
+        client.waitForReady(deadline, (error) => (error ? reject(error) : resolve())),
+      );
     },
   };
   return Object.assign(typed, control) as unknown as TypedClient<S>;
@@ -99,17 +139,37 @@ interface Binding {
   idempotent: boolean;
   hedging: boolean;
   config: ReturnType<typeof resolveRpcConfig>;
+  interceptors: readonly ClientInterceptor[];
 }
 
 /** One typed method. Q and R are the method's request and response types. */
 function bindMethod<Q, R>(method: MethodShape, b: Binding): unknown {
   const serialize = method.requestSerialize as (value: Q) => Buffer;
   const deserialize = method.responseDeserialize as (value: Buffer) => R;
-  const stream: StreamTarget<Q, R> = { client: b.client, context: b.context, path: method.path, serialize, deserialize };
+  const stream: StreamTarget<Q, R> = {
+    client: b.client,
+    context: b.context,
+    path: method.path,
+    serialize,
+    deserialize,
+  };
   const deadlineOf = (options: CallOptions | undefined) => outgoingDeadline(options ?? {}, b.timeoutMs);
+  const interceptors = b.interceptors;
+  const service = b.config.service;
+  /** Builds the call's metadata and deadline, and runs the interceptors' start hooks. */
+  const begin = (kind: CallKind, options: CallOptions | undefined) => {
+    const metadata = toMetadata(options?.metadata);
+    const deadline = deadlineOf(options);
+    const end = startInterceptors(interceptors, { service, method: method.path, kind, metadata, deadline });
+    return { metadata, deadline, end };
+  };
 
   if (!method.requestStream && !method.responseStream) {
-    const target: UnaryTarget<Q, R> = { ...stream, budget: b.budget, retryableCodes: b.config.retry.retryableCodes };
+    const target: UnaryTarget<Q, R> = {
+      ...stream,
+      budget: b.budget,
+      retryableCodes: b.config.retry.retryableCodes,
+    };
     const plan: UnaryPlan = {
       idempotent: b.idempotent,
       hedging: b.hedging && b.idempotent ? b.config.hedging : undefined,
@@ -117,21 +177,54 @@ function bindMethod<Q, R>(method: MethodShape, b: Binding): unknown {
       budget: b.budget,
       counters: b.counters,
     };
-    return (request: Q, options?: CallOptions): Promise<R> =>
-      runUnary(target, plan, request, toMetadata(options?.metadata), deadlineOf(options), options?.signal);
+    if (interceptors.length === 0) {
+      return (request: Q, options?: CallOptions): Promise<R> =>
+        runUnary(target, plan, request, toMetadata(options?.metadata), deadlineOf(options), options?.signal);
+    }
+    return (request: Q, options?: CallOptions): Promise<R> => {
+      const call = begin('unary', options);
+      return runUnary(target, plan, request, call.metadata, call.deadline, options?.signal).then(
+        (reply) => {
+          call.end(0, 'OK');
+          return reply;
+        },
+        (error: unknown) => {
+          const { code, details } = outcomeOf(error);
+          call.end(code, details);
+          throw error;
+        },
+      );
+    };
   }
   if (!method.requestStream) {
-    return (request: Q, options?: CallOptions) => serverStream(stream, request, toMetadata(options?.metadata), deadlineOf(options), options?.signal);
+    return (request: Q, options?: CallOptions) => {
+      const call = begin('server_stream', options);
+      return serverStream(stream, request, call.metadata, call.deadline, options?.signal, call.end);
+    };
   }
   if (!method.responseStream) {
-    return (requests: AsyncIterable<Q> | Iterable<Q>, options?: CallOptions) =>
-      clientStream(stream, requests, toMetadata(options?.metadata), deadlineOf(options), options?.signal);
+    return (requests: AsyncIterable<Q> | Iterable<Q>, options?: CallOptions) => {
+      const call = begin('client_stream', options);
+      return clientStream(stream, requests, call.metadata, call.deadline, options?.signal, call.end);
+    };
   }
-  return (options?: CallOptions) => bidiStream(stream, toMetadata(options?.metadata), deadlineOf(options), options?.signal);
+  return (options?: CallOptions) => {
+    const call = begin('bidi', options);
+    return bidiStream(stream, call.metadata, call.deadline, options?.signal, call.end);
+  };
 }
 
+/** `/helloworld.v1.Greeter/SayHello` -> service `helloworld.v1.Greeter`, method `SayHello`. */
+function methodParts(path: string): { service: string; method: string } {
+  const [, service, method] = path.split('/');
+  if (!service || !method)
+    throw new Error(`createClient: "${path}" is not a gRPC method path like /pkg.Service/Method`);
+  return { service, method };
+}
+
+/** A fresh Metadata for the call (the caller's is copied, never modified). */
 function toMetadata(metadata: CallOptions['metadata']): Metadata {
-  if (metadata instanceof Metadata) return metadata;
+  if (metadata instanceof Metadata) return metadata.clone();
   const result = new Metadata();
   if (metadata) for (const [key, value] of Object.entries(metadata)) result.set(key, value);
   return result;

@@ -6,5 +6,7 @@ export function rpcError(code: status, details: string, metadata = new Metadata(
 }
 
 export function isServiceError(error: unknown): error is ServiceError {
-  return error instanceof Error && typeof (error as Partial<ServiceError>).code === 'number' && 'details' in error;
+  return (
+    error instanceof Error && typeof (error as Partial<ServiceError>).code === 'number' && 'details' in error
+  );
 }

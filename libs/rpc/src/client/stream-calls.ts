@@ -1,5 +1,14 @@
 import { once } from 'node:events';
-import type { Client, ClientDuplexStream, ClientReadableStream, ClientWritableStream, Metadata, ServiceError } from '@grpc/grpc-js';
+import type {
+  Client,
+  ClientDuplexStream,
+  ClientReadableStream,
+  ClientWritableStream,
+  Metadata,
+  ServiceError,
+  status,
+  StatusObject,
+} from '@grpc/grpc-js';
 import { ATTEMPT_METADATA_KEY, type BalancerContext } from '../balancer/balancer-context.js';
 import type { BidiCall, ServerStreamCall } from './client-types.js';
 
@@ -16,23 +25,51 @@ export interface StreamTarget<Q, R> {
  * decision); grpc-js still retries transparently a stream that never reached a server. They are
  * tagged so that the picker balances them without counting their duration as latency.
  */
-function tag(context: BalancerContext, metadata: Metadata): { metadata: Metadata; done: () => void } {
+type OnEnd = (code: status, details: string) => void;
+
+function tag(
+  context: BalancerContext,
+  metadata: Metadata,
+  onEnd: OnEnd,
+): { metadata: Metadata; done: (s: StatusObject) => void } {
   const { id } = context.beginAttempt({ avoid: undefined, streaming: true });
-  const tagged = metadata.clone();
-  tagged.set(ATTEMPT_METADATA_KEY, id);
-  return { metadata: tagged, done: () => context.endAttempt(id) };
+  metadata.set(ATTEMPT_METADATA_KEY, id);
+  return {
+    metadata,
+    done: (s) => {
+      context.endAttempt(id);
+      onEnd(s.code, s.details);
+    },
+  };
 }
 
-function cancelOnAbort(signal: AbortSignal | undefined, call: { cancel(): void; once(event: 'status', fn: () => void): unknown }): void {
+function cancelOnAbort(
+  signal: AbortSignal | undefined,
+  call: { cancel(): void; once(event: 'status', fn: () => void): unknown },
+): void {
   if (!signal) return;
   const onAbort = () => call.cancel();
   signal.addEventListener('abort', onAbort, { once: true });
   call.once('status', () => signal.removeEventListener('abort', onAbort));
 }
 
-export function serverStream<Q, R>(target: StreamTarget<Q, R>, request: Q, metadata: Metadata, deadline: number, signal: AbortSignal | undefined): ServerStreamCall<R> {
-  const t = tag(target.context, metadata);
-  const call: ClientReadableStream<R> = target.client.makeServerStreamRequest(target.path, target.serialize, target.deserialize, request, t.metadata, { deadline });
+export function serverStream<Q, R>(
+  target: StreamTarget<Q, R>,
+  request: Q,
+  metadata: Metadata,
+  deadline: number,
+  signal: AbortSignal | undefined,
+  onEnd: OnEnd,
+): ServerStreamCall<R> {
+  const t = tag(target.context, metadata, onEnd);
+  const call: ClientReadableStream<R> = target.client.makeServerStreamRequest(
+    target.path,
+    target.serialize,
+    target.deserialize,
+    request,
+    t.metadata,
+    { deadline },
+  );
   call.once('status', t.done);
   cancelOnAbort(signal, call);
   if (signal?.aborted) call.cancel();
@@ -48,22 +85,30 @@ export async function clientStream<Q, R>(
   metadata: Metadata,
   deadline: number,
   signal: AbortSignal | undefined,
+  onEnd: OnEnd,
 ): Promise<R> {
-  const t = tag(target.context, metadata);
+  const t = tag(target.context, metadata, onEnd);
   let call: ClientWritableStream<Q> | undefined;
   const reply = new Promise<R>((resolve, reject) => {
-    call = target.client.makeClientStreamRequest(target.path, target.serialize, target.deserialize, t.metadata, { deadline }, (error: ServiceError | null, value?: R) =>
-      error ? reject(error) : resolve(value as R),
+    call = target.client.makeClientStreamRequest(
+      target.path,
+      target.serialize,
+      target.deserialize,
+      t.metadata,
+      { deadline },
+      (error: ServiceError | null, value?: R) => (error ? reject(error) : resolve(value as R)),
     );
   });
-  const writable = call!;
+  if (!call) throw new Error('grpc-js did not start the client stream');
+  const writable: ClientWritableStream<Q> = call;
   writable.once('status', t.done);
   cancelOnAbort(signal, writable);
   if (signal?.aborted) writable.cancel();
   try {
     for await (const request of requests) {
       if (writable.destroyed || writable.writableEnded) break;
-      if (!writable.write(request)) await Promise.race([once(writable, 'drain'), reply.catch(() => undefined)]);
+      if (!writable.write(request))
+        await Promise.race([once(writable, 'drain'), reply.catch(() => undefined)]);
     }
     writable.end();
   } catch (error) {
@@ -74,9 +119,21 @@ export async function clientStream<Q, R>(
   return reply;
 }
 
-export function bidiStream<Q, R>(target: StreamTarget<Q, R>, metadata: Metadata, deadline: number, signal: AbortSignal | undefined): BidiCall<Q, R> {
-  const t = tag(target.context, metadata);
-  const call: ClientDuplexStream<Q, R> = target.client.makeBidiStreamRequest(target.path, target.serialize, target.deserialize, t.metadata, { deadline });
+export function bidiStream<Q, R>(
+  target: StreamTarget<Q, R>,
+  metadata: Metadata,
+  deadline: number,
+  signal: AbortSignal | undefined,
+  onEnd: OnEnd,
+): BidiCall<Q, R> {
+  const t = tag(target.context, metadata, onEnd);
+  const call: ClientDuplexStream<Q, R> = target.client.makeBidiStreamRequest(
+    target.path,
+    target.serialize,
+    target.deserialize,
+    t.metadata,
+    { deadline },
+  );
   call.once('status', t.done);
   cancelOnAbort(signal, call);
   if (signal?.aborted) call.cancel();

@@ -39,8 +39,9 @@ export function parseStaticList(list: string): { host: string; port: number }[] 
   return entries.map((entry) => {
     const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(entry);
     const port = Number(match?.[3]);
-    if (!match || port < 1 || port > 65535) throw new Error(`static target entry "${entry}" is not host:port`);
-    return { host: (match[1] ?? match[2])!, port };
+    if (!match || port < 1 || port > 65535)
+      throw new Error(`static target entry "${entry}" is not host:port`);
+    return { host: match[1] ?? match[2] ?? '', port };
   });
 }
 
@@ -58,6 +59,6 @@ export function normaliseTarget(target: string | readonly string[]): string {
 export function serviceNameOfTarget(target: string): string | undefined {
   const match = /^([a-z][a-z0-9+.-]*):\/\/[^/]*\/(.+)$/i.exec(target);
   if (!match || match[1] === STATIC_SCHEME) return undefined;
-  const path = match[2]!.replace(/\/+$/, '');
+  const path = (match[2] ?? '').replace(/\/+$/, '');
   return path.slice(path.lastIndexOf('/') + 1) || undefined;
 }

@@ -1,5 +1,9 @@
 import { type Client, type Metadata, type ServiceError, status } from '@grpc/grpc-js';
-import { ATTEMPT_METADATA_KEY, type BalancerContext, FAIL_FAST_METADATA_KEY } from '../balancer/balancer-context.js';
+import {
+  ATTEMPT_METADATA_KEY,
+  type BalancerContext,
+  FAIL_FAST_METADATA_KEY,
+} from '../balancer/balancer-context.js';
 import type { AttemptOutcome } from '../retry/retry-policy.js';
 import type { RetryBudget } from '../retry/retry-budget.js';
 
@@ -31,10 +35,12 @@ export function startUnaryAttempt<Q, R>(
   metadata: Metadata,
   deadline: number,
   avoid: ReadonlySet<string> | undefined,
+  concurrent = false,
 ): AttemptHandle<R> {
   const { context, budget } = target;
   const { id, info } = context.beginAttempt({ avoid, streaming: false });
-  const tagged = metadata.clone();
+  // The caller's metadata is already a per-call copy (see runUnary); hedges need one each.
+  const tagged = concurrent ? metadata.clone() : metadata;
   tagged.set(ATTEMPT_METADATA_KEY, id);
   let cancel: () => void = () => undefined;
   const result = new Promise<AttemptResult<R>>((resolve) => {
@@ -59,7 +65,9 @@ export function startUnaryAttempt<Q, R>(
           outcome: {
             code: error.code,
             neverStarted: !info.started,
-            failFast: error.code === status.UNAVAILABLE && (error.metadata?.get(FAIL_FAST_METADATA_KEY).length ?? 0) > 0,
+            failFast:
+              error.code === status.UNAVAILABLE &&
+              (error.metadata?.get(FAIL_FAST_METADATA_KEY).length ?? 0) > 0,
           },
           endpoint: info.endpoint,
         });

@@ -17,7 +17,10 @@ export interface UnaryPlan {
 /** At most this many transparent retries per call (each goes to an endpoint not yet tried). */
 const MAX_TRANSPARENT_RETRIES = 3;
 
-/** A unary call: attempts, transparent retries, retries with backoff or hedging, all within `deadline`. */
+/**
+ * A unary call: attempts, transparent retries, retries with backoff or hedging, all within
+ * `deadline`. `metadata` must be this call's own copy: attempts tag it.
+ */
 export async function runUnary<Q, R>(
   target: UnaryTarget<Q, R>,
   plan: UnaryPlan,
@@ -26,9 +29,13 @@ export async function runUnary<Q, R>(
   deadline: number,
   signal: AbortSignal | undefined,
 ): Promise<R> {
-  if (signal?.aborted) throw rpcError(status.CANCELLED, 'cancelled by the caller (AbortSignal) before it was sent');
+  if (signal?.aborted)
+    throw rpcError(status.CANCELLED, 'cancelled by the caller (AbortSignal) before it was sent');
   if (deadline <= Date.now()) {
-    throw rpcError(status.DEADLINE_EXCEEDED, 'deadline already passed before the call was sent (propagated from the inbound call?)');
+    throw rpcError(
+      status.DEADLINE_EXCEEDED,
+      'deadline already passed before the call was sent (propagated from the inbound call?)',
+    );
   }
   const avoid = new Set<string>();
   let attempts = 0;
@@ -37,14 +44,21 @@ export async function runUnary<Q, R>(
     attempts += 1;
     let result: AttemptResult<R>;
     if (plan.hedging) {
-      result = await runHedged((a) => startUnaryAttempt(target, request, metadata, deadline, a), {
-        hedging: plan.hedging,
-        retry: plan.retry,
-        budget: plan.budget,
-        onHedge: () => (plan.counters.hedges += 1),
-      }, signal);
+      result = await runHedged(
+        (a) => startUnaryAttempt(target, request, metadata, deadline, a, true),
+        {
+          hedging: plan.hedging,
+          retry: plan.retry,
+          budget: plan.budget,
+          onHedge: () => (plan.counters.hedges += 1),
+        },
+        signal,
+      );
     } else {
-      result = await single(startUnaryAttempt(target, request, metadata, deadline, avoid.size > 0 ? avoid : undefined), signal);
+      result = await single(
+        startUnaryAttempt(target, request, metadata, deadline, avoid.size > 0 ? avoid : undefined),
+        signal,
+      );
     }
     if (result.ok) return result.value;
     if (result.endpoint) avoid.add(result.endpoint);
@@ -56,7 +70,8 @@ export async function runUnary<Q, R>(
       plan.counters.transparentRetries += 1;
       continue;
     }
-    if (verdict !== 'retry' || attempts >= plan.retry.maxAttempts || !plan.budget.allowRetry()) throw result.error;
+    if (verdict !== 'retry' || attempts >= plan.retry.maxAttempts || !plan.budget.allowRetry())
+      throw result.error;
     const delay = backoffDelayMs(attempts, plan.retry);
     if (Date.now() + delay >= deadline) throw result.error;
     await sleep(delay, signal);
@@ -65,7 +80,10 @@ export async function runUnary<Q, R>(
   }
 }
 
-function single<R>(handle: { result: Promise<AttemptResult<R>>; cancel(): void }, signal: AbortSignal | undefined): Promise<AttemptResult<R>> {
+function single<R>(
+  handle: { result: Promise<AttemptResult<R>>; cancel(): void },
+  signal: AbortSignal | undefined,
+): Promise<AttemptResult<R>> {
   if (!signal) return handle.result;
   const onAbort = () => handle.cancel();
   signal.addEventListener('abort', onAbort, { once: true });

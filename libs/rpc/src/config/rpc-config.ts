@@ -128,7 +128,11 @@ export class RpcConfigError extends Error {
 export function resolveRpcConfig(service: string, raw: unknown = {}): ResolvedRpcConfig {
   const at = (path: string) => `rpc config for "${service}": ${path}`;
   const root = record(raw, at('the config'));
-  allowKeys(root, ['policy', 'timeoutMs', 'breaker', 'retry', 'retryBudget', 'hedging', 'ewma', 'methods'], at(''));
+  allowKeys(
+    root,
+    ['policy', 'timeoutMs', 'breaker', 'retry', 'retryBudget', 'hedging', 'ewma', 'methods'],
+    at(''),
+  );
   const d = DEFAULT_RPC_CONFIG;
 
   const policy = root['policy'] ?? d.policy;
@@ -140,11 +144,35 @@ export function resolveRpcConfig(service: string, raw: unknown = {}): ResolvedRp
   allowKeys(breakerRaw, Object.keys(d.breaker), at('breaker.'));
   const breaker: Required<BreakerConfig> = {
     enabled: bool(breakerRaw['enabled'], d.breaker.enabled, at('breaker.enabled')),
-    errorThresholdPercentage: num(breakerRaw['errorThresholdPercentage'], d.breaker.errorThresholdPercentage, at('breaker.errorThresholdPercentage'), 1, 100),
-    volumeThreshold: int(breakerRaw['volumeThreshold'], d.breaker.volumeThreshold, at('breaker.volumeThreshold'), 0, 1_000_000),
+    errorThresholdPercentage: num(
+      breakerRaw['errorThresholdPercentage'],
+      d.breaker.errorThresholdPercentage,
+      at('breaker.errorThresholdPercentage'),
+      1,
+      100,
+    ),
+    volumeThreshold: int(
+      breakerRaw['volumeThreshold'],
+      d.breaker.volumeThreshold,
+      at('breaker.volumeThreshold'),
+      0,
+      1_000_000,
+    ),
     windowMs: int(breakerRaw['windowMs'], d.breaker.windowMs, at('breaker.windowMs'), 10, 3_600_000),
-    windowBuckets: int(breakerRaw['windowBuckets'], d.breaker.windowBuckets, at('breaker.windowBuckets'), 1, 1000),
-    resetTimeoutMs: int(breakerRaw['resetTimeoutMs'], d.breaker.resetTimeoutMs, at('breaker.resetTimeoutMs'), 1, 3_600_000),
+    windowBuckets: int(
+      breakerRaw['windowBuckets'],
+      d.breaker.windowBuckets,
+      at('breaker.windowBuckets'),
+      1,
+      1000,
+    ),
+    resetTimeoutMs: int(
+      breakerRaw['resetTimeoutMs'],
+      d.breaker.resetTimeoutMs,
+      at('breaker.resetTimeoutMs'),
+      1,
+      3_600_000,
+    ),
   };
   if (breaker.windowMs % breaker.windowBuckets !== 0) {
     throw new RpcConfigError(
@@ -156,9 +184,21 @@ export function resolveRpcConfig(service: string, raw: unknown = {}): ResolvedRp
   allowKeys(retryRaw, Object.keys(d.retry), at('retry.'));
   const retry: Required<RetryConfig> = {
     maxAttempts: int(retryRaw['maxAttempts'], d.retry.maxAttempts, at('retry.maxAttempts'), 1, 10),
-    initialBackoffMs: num(retryRaw['initialBackoffMs'], d.retry.initialBackoffMs, at('retry.initialBackoffMs'), 0, 60_000),
+    initialBackoffMs: num(
+      retryRaw['initialBackoffMs'],
+      d.retry.initialBackoffMs,
+      at('retry.initialBackoffMs'),
+      0,
+      60_000,
+    ),
     maxBackoffMs: num(retryRaw['maxBackoffMs'], d.retry.maxBackoffMs, at('retry.maxBackoffMs'), 0, 600_000),
-    backoffMultiplier: num(retryRaw['backoffMultiplier'], d.retry.backoffMultiplier, at('retry.backoffMultiplier'), 1, 100),
+    backoffMultiplier: num(
+      retryRaw['backoffMultiplier'],
+      d.retry.backoffMultiplier,
+      at('retry.backoffMultiplier'),
+      1,
+      100,
+    ),
     retryableCodes: codes(retryRaw['retryableCodes'], d.retry.retryableCodes, at('retry.retryableCodes')),
   };
 
@@ -166,7 +206,13 @@ export function resolveRpcConfig(service: string, raw: unknown = {}): ResolvedRp
   allowKeys(budgetRaw, Object.keys(d.retryBudget), at('retryBudget.'));
   const retryBudget: Required<RetryBudgetConfig> = {
     maxTokens: num(budgetRaw['maxTokens'], d.retryBudget.maxTokens, at('retryBudget.maxTokens'), 1, 1000),
-    tokenRatio: num(budgetRaw['tokenRatio'], d.retryBudget.tokenRatio, at('retryBudget.tokenRatio'), 0.001, 1),
+    tokenRatio: num(
+      budgetRaw['tokenRatio'],
+      d.retryBudget.tokenRatio,
+      at('retryBudget.tokenRatio'),
+      0.001,
+      1,
+    ),
   };
 
   const hedgingRaw = record(root['hedging'] ?? {}, at('hedging'));
@@ -180,8 +226,20 @@ export function resolveRpcConfig(service: string, raw: unknown = {}): ResolvedRp
   allowKeys(ewmaRaw, Object.keys(d.ewma), at('ewma.'));
   const ewma: Required<EwmaConfig> = {
     decayMs: num(ewmaRaw['decayMs'], d.ewma.decayMs, at('ewma.decayMs'), 1, 3_600_000),
-    penaltyDecayMs: num(ewmaRaw['penaltyDecayMs'], d.ewma.penaltyDecayMs, at('ewma.penaltyDecayMs'), 1, 3_600_000),
-    penaltyWeight: num(ewmaRaw['penaltyWeight'], d.ewma.penaltyWeight, at('ewma.penaltyWeight'), 0, 1_000_000),
+    penaltyDecayMs: num(
+      ewmaRaw['penaltyDecayMs'],
+      d.ewma.penaltyDecayMs,
+      at('ewma.penaltyDecayMs'),
+      1,
+      3_600_000,
+    ),
+    penaltyWeight: num(
+      ewmaRaw['penaltyWeight'],
+      d.ewma.penaltyWeight,
+      at('ewma.penaltyWeight'),
+      0,
+      1_000_000,
+    ),
   };
 
   const methodsRaw = record(root['methods'] ?? {}, at('methods'));
@@ -190,8 +248,10 @@ export function resolveRpcConfig(service: string, raw: unknown = {}): ResolvedRp
     const m = record(value, at(`methods.${name}`));
     allowKeys(m, ['timeoutMs', 'idempotent', 'hedging'], at(`methods.${name}.`));
     const method: MethodConfig = {};
-    if (m['timeoutMs'] !== undefined) method.timeoutMs = num(m['timeoutMs'], 0, at(`methods.${name}.timeoutMs`), 1, 86_400_000);
-    if (m['idempotent'] !== undefined) method.idempotent = bool(m['idempotent'], false, at(`methods.${name}.idempotent`));
+    if (m['timeoutMs'] !== undefined)
+      method.timeoutMs = num(m['timeoutMs'], 0, at(`methods.${name}.timeoutMs`), 1, 86_400_000);
+    if (m['idempotent'] !== undefined)
+      method.idempotent = bool(m['idempotent'], false, at(`methods.${name}.idempotent`));
     if (m['hedging'] !== undefined) method.hedging = bool(m['hedging'], false, at(`methods.${name}.hedging`));
     methods[name] = method;
   }
@@ -242,19 +302,27 @@ function int(value: unknown, fallback: number, what: string, min: number, max: n
 
 function bool(value: unknown, fallback: boolean, what: string): boolean {
   if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new RpcConfigError(`${what} must be true or false, got ${show(value)}`);
+  if (typeof value !== 'boolean')
+    throw new RpcConfigError(`${what} must be true or false, got ${show(value)}`);
   return value;
 }
 
 function codes(value: unknown, fallback: status[], what: string): status[] {
   if (value === undefined) return fallback;
-  if (!Array.isArray(value)) throw new RpcConfigError(`${what} must be a list of status codes, got ${show(value)}`);
+  if (!Array.isArray(value))
+    throw new RpcConfigError(`${what} must be a list of status codes, got ${show(value)}`);
   return value.map((code: unknown) => {
-    if (typeof code === 'string' && code in status && typeof status[code as keyof typeof status] === 'number') {
+    if (
+      typeof code === 'string' &&
+      code in status &&
+      typeof status[code as keyof typeof status] === 'number'
+    ) {
       return status[code as keyof typeof status];
     }
     if (typeof code === 'number' && Number.isInteger(code) && code > 0 && code <= 16) return code as status;
-    throw new RpcConfigError(`${what} contains ${show(code)}, which is not a gRPC status code (e.g. "UNAVAILABLE" or 14)`);
+    throw new RpcConfigError(
+      `${what} contains ${show(code)}, which is not a gRPC status code (e.g. "UNAVAILABLE" or 14)`,
+    );
   });
 }
 

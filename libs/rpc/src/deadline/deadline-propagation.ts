@@ -36,7 +36,11 @@ export function remainingTimeMs(now = Date.now()): number | undefined {
  * The deadline for an outgoing call (epoch ms): the caller's explicit deadline or timeout, else
  * the method's default, and never later than the inbound deadline.
  */
-export function outgoingDeadline(explicit: { deadline?: Date | undefined; timeoutMs?: number | undefined }, defaultTimeoutMs: number, now = Date.now()): number {
+export function outgoingDeadline(
+  explicit: { deadline?: Date | undefined; timeoutMs?: number | undefined },
+  defaultTimeoutMs: number,
+  now = Date.now(),
+): number {
   let deadline = explicit.deadline?.getTime() ?? now + (explicit.timeoutMs ?? defaultTimeoutMs);
   const inbound = currentDeadline();
   if (inbound !== undefined && inbound < deadline) deadline = inbound;

@@ -17,7 +17,11 @@ export interface AttemptOutcome {
  * another endpoint, whatever the method; an idempotent method is also retried for the configured
  * status codes. A fail-fast refusal is final: retrying it would only wait for the deadline.
  */
-export function classifyFailure(outcome: AttemptOutcome, idempotent: boolean, policy: Required<RetryConfig>): RetryVerdict {
+export function classifyFailure(
+  outcome: AttemptOutcome,
+  idempotent: boolean,
+  policy: Required<RetryConfig>,
+): RetryVerdict {
   if (outcome.failFast || outcome.code === status.OK || outcome.code === status.CANCELLED) return 'final';
   if (outcome.code === status.DEADLINE_EXCEEDED) return 'final';
   if (outcome.neverStarted && outcome.code === status.UNAVAILABLE) return 'transparent';
@@ -26,7 +30,14 @@ export function classifyFailure(outcome: AttemptOutcome, idempotent: boolean, po
 }
 
 /** gRPC's backoff: the n-th retry (1-based) waits a random time up to min(initial x multiplier^(n-1), max). */
-export function backoffDelayMs(retry: number, policy: Required<RetryConfig>, random: () => number = Math.random): number {
-  const ceiling = Math.min(policy.initialBackoffMs * policy.backoffMultiplier ** (retry - 1), policy.maxBackoffMs);
+export function backoffDelayMs(
+  retry: number,
+  policy: Required<RetryConfig>,
+  random: () => number = Math.random,
+): number {
+  const ceiling = Math.min(
+    policy.initialBackoffMs * policy.backoffMultiplier ** (retry - 1),
+    policy.maxBackoffMs,
+  );
   return random() * ceiling;
 }

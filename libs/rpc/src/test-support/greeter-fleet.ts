@@ -2,7 +2,15 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createDiscovery, type Discovery } from '@flotilla/discovery';
-import { captureOutput, type EtcdCluster, freePorts, spawnTracked, startEtcdCluster, stopChild, waitFor } from '@flotilla/testing';
+import {
+  captureOutput,
+  type EtcdCluster,
+  freePorts,
+  spawnTracked,
+  startEtcdCluster,
+  stopChild,
+  waitFor,
+} from '@flotilla/testing';
 
 /** The greeter's build output, run as a child process with plain Node. */
 export const GREETER_MAIN = fileURLToPath(new URL('../../../../apps/greeter/dist/main.js', import.meta.url));
@@ -48,17 +56,35 @@ export async function startGreeterFleet(
       const port = ports[i]!;
       const child = spawnTracked(
         process.execPath,
-        [GREETER_MAIN, '--port', String(port), '--etcd', etcd.endpoints.join(','), '--instance-id', `g${i}`, '--drain-ms', '0', '--ttl', '5', ...args(i)],
+        [
+          GREETER_MAIN,
+          '--port',
+          String(port),
+          '--etcd',
+          etcd.endpoints.join(','),
+          '--instance-id',
+          `g${i}`,
+          '--drain-ms',
+          '0',
+          '--ttl',
+          '5',
+          ...args(i),
+        ],
         { env: { ...process.env, ...env(i), ...extraEnv } },
       );
       const output = captureOutput(child);
       const instance: GreeterInstance = { index: i, address: `127.0.0.1:${port}`, port, child, output };
       instances[i] = instance;
-      await waitFor(() => output().includes('registered in etcd') || (child.exitCode !== null ? Promise.reject(new Error(output())) : false), {
-        timeoutMs: 20_000,
-        intervalMs: 25,
-        what: `greeter g${i} on port ${port} to register in etcd`,
-      });
+      await waitFor(
+        () =>
+          output().includes('registered in etcd') ||
+          (child.exitCode !== null ? Promise.reject(new Error(output())) : false),
+        {
+          timeoutMs: 20_000,
+          intervalMs: 25,
+          what: `greeter g${i} on port ${port} to register in etcd`,
+        },
+      );
       return instance;
     },
     async kill(i, signal = 'SIGKILL') {

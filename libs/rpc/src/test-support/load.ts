@@ -10,7 +10,11 @@ export interface LoadResult {
  * `concurrency` callers each calling `call()` back to back until `until()` says stop (checked
  * before each call). Collects failures instead of throwing, so a test can assert on them.
  */
-export async function runLoad(concurrency: number, call: (i: number) => Promise<unknown>, until: () => boolean): Promise<LoadResult> {
+export async function runLoad(
+  concurrency: number,
+  call: (i: number) => Promise<unknown>,
+  until: () => boolean,
+): Promise<LoadResult> {
   const result: LoadResult = { ok: 0, errors: [], latenciesMs: [] };
   let n = 0;
   await Promise.all(

@@ -1,0 +1,49 @@
+import { GreeterService } from '@flotilla/proto';
+import { waitFor } from '@flotilla/testing';
+import { createClient } from '../client/create-client.js';
+import type { PolicyName } from '../config/rpc-config.js';
+import { type GreeterFleet, startGreeterFleet } from '../test-support/greeter-fleet.js';
+
+const WEIGHTS = [1, 2, 5];
+
+describe('round_robin and weighted policies (weights from the etcd registry metadata)', () => {
+  let fleet: GreeterFleet;
+
+  beforeAll(async () => {
+    fleet = await startGreeterFleet(
+      3,
+      () => ({}),
+      (i) => ['--weight', String(WEIGHTS[i])],
+    );
+  });
+  afterAll(async () => {
+    await fleet?.stop();
+  });
+
+  async function spread(policy: PolicyName, calls: number): Promise<number[]> {
+    const client = createClient(GreeterService, 'etcd:///greeter', {
+      discovery: fleet.discovery,
+      config: { policy },
+    });
+    try {
+      await waitFor(() => client.$stats().endpoints.filter((e) => e.connectivity === 'READY').length === 3, {
+        timeoutMs: 10_000,
+        what: 'the client to connect to all three greeters',
+      });
+      for (let i = 0; i < calls; i++) await client.sayHello({ name: `r${i}`, count: 0 });
+      const byAddress = new Map(client.$stats().endpoints.map((e) => [e.address, e]));
+      expect(fleet.instances.map((g) => byAddress.get(g.address)!.weight)).toEqual(WEIGHTS);
+      return fleet.instances.map((g) => byAddress.get(g.address)!.started);
+    } finally {
+      client.$close();
+    }
+  }
+
+  it('round_robin spreads calls evenly, ignoring weights', async () => {
+    expect(await spread('round_robin', 300)).toEqual([100, 100, 100]);
+  });
+
+  it('weighted spreads calls in proportion to the registered weights', async () => {
+    expect(await spread('weighted', 800)).toEqual([100, 200, 500]);
+  });
+});
