@@ -52,9 +52,19 @@ export function serviceOf(target: ResolveTarget, prefix: string): string {
   return path;
 }
 
-class EtcdResolver implements NameResolver {
+/**
+ * Re-resolution requests come from the load balancer whenever a connection drops. The watch already
+ * keeps the endpoint set current, so answering each request at once only feeds the balancer the same
+ * list again; done synchronously that can loop. Re-report at most this often, and never in the
+ * caller's stack (as grpc-js's DNS resolver limits itself).
+ */
+export const MIN_REFRESH_INTERVAL_MS = 1000;
+
+export class EtcdResolver implements NameResolver {
   private unsubscribe: (() => void) | undefined;
   private latest: ServiceEndpoint[] | undefined;
+  private lastRefresh = -Infinity;
+  private refreshTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly discovery: Discovery,
@@ -66,11 +76,23 @@ class EtcdResolver implements NameResolver {
   }
 
   refresh(): void {
-    if (!this.unsubscribe) this.start();
-    else if (this.latest) this.report(this.latest);
+    if (!this.unsubscribe) {
+      this.start();
+      return;
+    }
+    if (this.refreshTimer) return;
+    const wait = Math.max(0, this.lastRefresh + MIN_REFRESH_INTERVAL_MS - Date.now());
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      this.lastRefresh = Date.now();
+      if (this.unsubscribe && this.latest) this.report(this.latest);
+    }, wait);
+    this.refreshTimer.unref();
   }
 
   destroy(): void {
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = undefined;
     this.unsubscribe?.();
     this.unsubscribe = undefined;
   }
