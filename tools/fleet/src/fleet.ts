@@ -7,9 +7,12 @@ import {
   startEtcdCluster,
   stopChild,
   waitForServing,
+  waitFor,
+  etcdGet,
 } from '@flotilla/testing';
 import type { FleetConfig } from './fleet-config.js';
 
+const GREETER_KEY = 'flotilla/services/greeter/greeter-1';
 const GREETER_MAIN = fileURLToPath(new URL('../../../apps/greeter/dist/main.js', import.meta.url));
 
 export interface FleetMember {
@@ -45,7 +48,14 @@ export async function startFleet(config: FleetConfig, log: (line: string) => voi
     const greeterAddress = `127.0.0.1:${config.greeterPort}`;
     log(`starting greeter on ${greeterAddress}...`);
     const etcdUrl = etcd.endpoints[0] ?? '';
-    const greeterArgs = ['--port', String(config.greeterPort), '--etcd', etcdUrl, '--instance-id', 'greeter-1'];
+    const greeterArgs = [
+      '--port',
+      String(config.greeterPort),
+      '--etcd',
+      etcdUrl,
+      '--instance-id',
+      'greeter-1',
+    ];
     const greeter = spawnTracked(process.execPath, [GREETER_MAIN, ...greeterArgs], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -58,7 +68,15 @@ export async function startFleet(config: FleetConfig, log: (line: string) => voi
         reject(new Error(`greeter exited during start-up (code ${code}):\n${greeterOutput()}`)),
       ),
     );
-    await Promise.race([waitForServing(greeterAddress, config.startTimeoutMs), exitedEarly]);
+    // Ready means callable by name too: the greeter registers in etcd right after it is SERVING.
+    const registered = async () => {
+      await waitForServing(greeterAddress, config.startTimeoutMs);
+      await waitFor(async () => (await etcdGet(etcdUrl, GREETER_KEY)) !== undefined, {
+        timeoutMs: config.startTimeoutMs,
+        what: `the greeter to register in etcd as ${GREETER_KEY}`,
+      });
+    };
+    await Promise.race([registered(), exitedEarly]);
     exitedEarly.catch(() => undefined);
 
     const members: FleetMember[] = [
