@@ -56,19 +56,22 @@ export class BalancerContext {
     }
   }
 
-  beginAttempt(info: Omit<AttemptInfo, 'endpoint' | 'started' | 'pickedNotStarted'>): {
-    id: string;
-    info: AttemptInfo;
-  } {
+  /** Registers an attempt; its `id` travels to the picker in the attempt metadata. Hot path: no spreads. */
+  beginAttempt(
+    avoid: ReadonlySet<string> | undefined,
+    streaming: boolean,
+  ): AttemptInfo & { readonly id: string } {
     const id = String(++this.nextAttempt);
-    const attempt: AttemptInfo = {
-      ...info,
+    const attempt = {
+      id,
+      avoid,
+      streaming,
       endpoint: undefined,
       started: false,
       pickedNotStarted: undefined,
     };
     this.attempts.set(id, attempt);
-    return { id, info: attempt };
+    return attempt;
   }
 
   endAttempt(id: string): void {

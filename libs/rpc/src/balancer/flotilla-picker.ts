@@ -94,7 +94,9 @@ export class FlotillaPicker implements x.Picker {
     const innerEnded = result.onCallEnded;
     let end: ((code: status) => void) | undefined;
     return {
-      ...result,
+      pickResultType: result.pickResultType,
+      subchannel: result.subchannel,
+      status: result.status,
       onCallStarted: () => {
         innerStarted?.();
         end = chosen.state.attemptStarted(!streaming);

@@ -183,17 +183,14 @@ function bindMethod<Q, R>(method: MethodShape, b: Binding): unknown {
     }
     return (request: Q, options?: CallOptions): Promise<R> => {
       const call = begin('unary', options);
-      return runUnary(target, plan, request, call.metadata, call.deadline, options?.signal).then(
-        (reply) => {
+      return runUnary(target, plan, request, call.metadata, call.deadline, options?.signal, (error) => {
+        if (error === undefined) {
           call.end(0, 'OK');
-          return reply;
-        },
-        (error: unknown) => {
-          const { code, details } = outcomeOf(error);
-          call.end(code, details);
-          throw error;
-        },
-      );
+          return;
+        }
+        const { code, details } = outcomeOf(error);
+        call.end(code, details);
+      });
     };
   }
   if (!method.requestStream) {

@@ -32,7 +32,7 @@ function tag(
   metadata: Metadata,
   onEnd: OnEnd,
 ): { metadata: Metadata; done: (s: StatusObject) => void } {
-  const { id } = context.beginAttempt({ avoid: undefined, streaming: true });
+  const { id } = context.beginAttempt(undefined, true);
   metadata.set(ATTEMPT_METADATA_KEY, id);
   return {
     metadata,

@@ -38,7 +38,8 @@ export function startUnaryAttempt<Q, R>(
   concurrent = false,
 ): AttemptHandle<R> {
   const { context, budget } = target;
-  const { id, info } = context.beginAttempt({ avoid, streaming: false });
+  const info = context.beginAttempt(avoid, false);
+  const id = info.id;
   // The caller's metadata is already a per-call copy (see runUnary); hedges need one each.
   const tagged = concurrent ? metadata.clone() : metadata;
   tagged.set(ATTEMPT_METADATA_KEY, id);

@@ -28,6 +28,27 @@ export async function runUnary<Q, R>(
   metadata: Metadata,
   deadline: number,
   signal: AbortSignal | undefined,
+  onEnd?: (error: unknown) => void,
+): Promise<R> {
+  if (!onEnd) return attemptUntilDone(target, plan, request, metadata, deadline, signal);
+  // The interceptors' end hook runs here rather than in a .then() around the call: one promise less.
+  try {
+    const reply = await attemptUntilDone(target, plan, request, metadata, deadline, signal);
+    onEnd(undefined);
+    return reply;
+  } catch (error) {
+    onEnd(error);
+    throw error;
+  }
+}
+
+async function attemptUntilDone<Q, R>(
+  target: UnaryTarget<Q, R>,
+  plan: UnaryPlan,
+  request: Q,
+  metadata: Metadata,
+  deadline: number,
+  signal: AbortSignal | undefined,
 ): Promise<R> {
   if (signal?.aborted)
     throw rpcError(status.CANCELLED, 'cancelled by the caller (AbortSignal) before it was sent');
@@ -37,7 +58,7 @@ export async function runUnary<Q, R>(
       'deadline already passed before the call was sent (propagated from the inbound call?)',
     );
   }
-  const avoid = new Set<string>();
+  let avoid: Set<string> | undefined; // allocated only once an attempt has failed
   let attempts = 0;
   let transparentLeft = MAX_TRANSPARENT_RETRIES;
   for (;;) {
@@ -55,13 +76,10 @@ export async function runUnary<Q, R>(
         signal,
       );
     } else {
-      result = await single(
-        startUnaryAttempt(target, request, metadata, deadline, avoid.size > 0 ? avoid : undefined),
-        signal,
-      );
+      result = await single(startUnaryAttempt(target, request, metadata, deadline, avoid), signal);
     }
     if (result.ok) return result.value;
-    if (result.endpoint) avoid.add(result.endpoint);
+    if (result.endpoint) (avoid ??= new Set()).add(result.endpoint);
     if (signal?.aborted || plan.hedging) throw result.error;
     const verdict = classifyFailure(result.outcome, plan.idempotent, plan.retry);
     if (verdict === 'transparent' && transparentLeft > 0) {
