@@ -1,32 +1,80 @@
 import { type ChildProcess, spawn, type SpawnOptions } from 'node:child_process';
 
 const live = new Set<ChildProcess>();
+/** Children started as the leader of their own process group: signals go to the whole group. */
+const groups = new WeakSet<ChildProcess>();
 let reaperInstalled = false;
+
+/** Sends `signal` to the child, or to its whole process group if it leads one. */
+function signalChild(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (groups.has(child) && child.pid !== undefined) {
+    try {
+      process.kill(-child.pid, signal);
+      return;
+    } catch {
+      // The group is gone already; fall through to the child itself.
+    }
+  }
+  child.kill(signal);
+}
 
 /**
  * Kills every child still alive when this process exits, however it exits, so no etcd or service
- * outlives a test run that crashed or was interrupted.
+ * outlives a test run that crashed or was interrupted. A signal that the program handles itself
+ * (e.g. a graceful Ctrl-C) is left to it: its own exit then runs the 'exit' hook. Only a signal
+ * nobody else listens for, which would end the process without an 'exit' event, is acted on here.
  */
 function installReaper(): void {
   if (reaperInstalled) return;
   reaperInstalled = true;
   process.on('exit', () => {
-    for (const child of live) child.kill('SIGKILL');
+    for (const child of live) signalChild(child, 'SIGKILL');
   });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(signal, () => {
-      for (const child of live) child.kill('SIGKILL');
+    const onSignal = () => {
+      if (process.listenerCount(signal) > 1) return;
+      for (const child of live) signalChild(child, 'SIGKILL');
+      process.off(signal, onSignal);
       process.kill(process.pid, signal);
-    });
+    };
+    process.on(signal, onSignal);
   }
 }
 
-/** `spawn`, plus tracking so the child is killed if this process exits first. */
-export function spawnTracked(command: string, args: string[], options: SpawnOptions = {}): ChildProcess {
+export interface TrackedSpawnOptions extends SpawnOptions {
+  /**
+   * Start the child as the leader of a new process group, so that stopping it (and the exit hook)
+   * also reaches the processes it started, even if it is killed before it can stop them itself.
+   */
+  processGroup?: boolean;
+}
+
+/** `spawn`, plus tracking so the child (or its process group) is killed if this process exits first. */
+export function spawnTracked(
+  command: string,
+  args: string[],
+  options: TrackedSpawnOptions = {},
+): ChildProcess {
   installReaper();
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+  const { processGroup, ...spawnOptions } = options;
+  const child = spawn(command, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...spawnOptions,
+    ...(processGroup ? { detached: true } : {}),
+  });
+  if (processGroup) groups.add(child);
   live.add(child);
-  child.once('exit', () => live.delete(child));
+  child.once('exit', () => {
+    live.delete(child);
+    // Whatever the group leader left behind goes with it.
+    if (groups.has(child) && child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // Nothing left in the group.
+      }
+    }
+  });
   child.once('error', () => live.delete(child));
   return child;
 }
@@ -47,8 +95,8 @@ export async function stopChild(
 ): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const done = exited(child);
-  child.kill(signal);
-  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  signalChild(child, signal);
+  const timer = setTimeout(() => signalChild(child, 'SIGKILL'), graceMs);
   try {
     await done;
   } finally {

@@ -9,6 +9,13 @@ export { etcdGet, etcdHttp, etcdPut, type EtcdHttpTls } from './etcd/etcd-http.j
 export { createTestCertificates, type TestCertificates } from './etcd/test-certificates.js';
 export { freePort, freePorts } from './ports.js';
 export { waitFor, type WaitOptions } from './wait-for.js';
-export { spawnTracked, stopChild, exited, liveChildCount, captureOutput } from './child-processes.js';
+export {
+  spawnTracked,
+  stopChild,
+  exited,
+  liveChildCount,
+  captureOutput,
+  type TrackedSpawnOptions,
+} from './child-processes.js';
 export { isProcessAlive } from './process-state.js';
 export { checkHealth, waitForServing } from './grpc-health.js';

@@ -26,13 +26,15 @@ function memberPids(output: string): Record<string, number> {
 describe('npm run fleet (tools/fleet from dist/)', () => {
   let fleet: ChildProcess | undefined;
   afterEach(async () => {
-    if (fleet) await stopChild(fleet, 'SIGKILL');
+    // The fleet leads its own process group: if a test failed with the fleet still up, this stops
+    // it gracefully and then kills whatever of its group (etcd, greeter) is left.
+    if (fleet) await stopChild(fleet, 'SIGTERM', 10_000);
     fleet = undefined;
   });
 
   it('starts etcd and the greeter, answers the README call, and stops everything on Ctrl-C', async () => {
     const port = await freePort();
-    fleet = spawnTracked(process.execPath, [FLEET, '--greeter-port', String(port)]);
+    fleet = spawnTracked(process.execPath, [FLEET, '--greeter-port', String(port)], { processGroup: true });
     const output = captureOutput(fleet);
     await waitFor(() => output().includes('fleet ready'), {
       timeoutMs: 30_000,
@@ -67,7 +69,7 @@ describe('npm run fleet (tools/fleet from dist/)', () => {
     const blocker: Server = createServer();
     await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
     try {
-      fleet = spawnTracked(process.execPath, [FLEET, '--greeter-port', String(port)]);
+      fleet = spawnTracked(process.execPath, [FLEET, '--greeter-port', String(port)], { processGroup: true });
       const output = captureOutput(fleet);
       expect(await exited(fleet)).toEqual({ code: 1, signal: null });
       expect(output()).toContain(`cannot listen on 127.0.0.1:${port}: port already in use`);

@@ -6,6 +6,7 @@ import { captureOutput, exited, spawnTracked, stopChild } from '../child-process
 import { freePorts } from '../ports.js';
 import { waitFor } from '../wait-for.js';
 import { etcdBinary } from './etcd-binary.js';
+import { ownedDirPrefix, removeStaleDataDirs } from './stale-dirs.js';
 import { etcdHttp } from './etcd-http.js';
 import { createTestCertificates, type TestCertificates } from './test-certificates.js';
 
@@ -78,7 +79,9 @@ export async function startEtcdCluster(options: EtcdClusterOptions = {}): Promis
     throw new Error(`etcd cluster size must be a positive integer, got ${size}`);
   const startTimeoutMs = options.startTimeoutMs ?? 20_000;
   const bin = etcdBinary();
-  const root = mkdtempSync(join(options.baseDir ?? tmpdir(), 'flotilla-etcd-'));
+  const base = options.baseDir ?? tmpdir();
+  removeStaleDataDirs(base);
+  const root = mkdtempSync(join(base, ownedDirPrefix()));
   let tls: TestCertificates | undefined;
   let ports: number[];
   try {
