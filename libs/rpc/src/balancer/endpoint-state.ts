@@ -70,6 +70,7 @@ export class EndpointState {
     return {
       address: this.address,
       breaker: this.breaker.state,
+      probes: this.breaker.probes,
       ewmaMs: round(this.latency.get(now)),
       inflight: this.inflight,
       started: this.started,
@@ -84,6 +85,8 @@ export class EndpointState {
 export interface EndpointSnapshot {
   address: string;
   breaker: BreakerState;
+  /** Half-open probes sent to this endpoint. */
+  probes: number;
   ewmaMs: number;
   inflight: number;
   started: number;

@@ -31,6 +31,8 @@ export class EndpointBreaker {
   private readonly errorThresholdPercentage: number;
   private probeReservedAt = -Infinity;
   private probeInFlight = false;
+  /** Half-open probes sent so far (for stats: the only calls an open breaker lets through). */
+  probes = 0;
 
   constructor(
     readonly address: string,
@@ -92,7 +94,10 @@ export class EndpointBreaker {
     b.emit('fire', []);
     const started = performance.now();
     const probe = b.halfOpen;
-    if (probe) this.probeInFlight = true;
+    if (probe) {
+      this.probeInFlight = true;
+      this.probes += 1;
+    }
     return (code) => {
       const latency = performance.now() - started;
       if (probe) {
