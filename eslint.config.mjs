@@ -1,6 +1,7 @@
 import nx from '@nx/eslint-plugin';
 
-const TEST_FILES = ['**/*.spec.ts', '**/fixtures/**', 'test/**'];
+// Tests and test tooling (fixtures, spec helpers, benchmarks) may also use the testing harnesses.
+const TEST_FILES = ['**/*.spec.ts', '**/fixtures/**', '**/test-support/**', '**/bench/**', 'test/**'];
 
 export default [
   ...nx.configs['flat/base'],
