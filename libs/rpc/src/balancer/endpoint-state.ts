@@ -28,9 +28,23 @@ export class EndpointState {
     onBreakerChange: () => void,
   ) {
     const now = performance.now();
-    this.breaker = new EndpointBreaker(address, config.breaker, onBreakerChange);
+    this.breaker = new EndpointBreaker(address, config.breaker, () => {
+      if (this.breaker.state === 'closed') this.forgetHistory();
+      onBreakerChange();
+    });
     this.latency = new PeakEwma(config.ewma.decayMs, now);
     this.penalty = new DecayingCounter(config.ewma.penaltyDecayMs);
+  }
+
+  /**
+   * A breaker that closes after a successful probe means the endpoint recovered: it starts again
+   * as a new endpoint would, with no error penalty and no latency estimate (a slow first reply from
+   * a restarted process would otherwise keep p2c away from it for many seconds; a really slow
+   * endpoint is noticed again on its first slow reply, the EWMA being peak-sensitive).
+   */
+  private forgetHistory(): void {
+    this.penalty.reset();
+    this.latency.reset(performance.now());
   }
 
   /** p2c cost: EWMA latency x (in-flight + 1), multiplied up by recent errors. */
@@ -55,7 +69,6 @@ export class EndpointState {
       done = true;
       const now = performance.now();
       this.inflight -= 1;
-      settleBreaker(code);
       if (code === status.OK) this.succeeded += 1;
       else this.failed += 1;
       if (countsAgainstEndpoint(code) && code !== status.DEADLINE_EXCEEDED) {
@@ -63,6 +76,8 @@ export class EndpointState {
       } else if (measureLatency) {
         this.latency.observe(now - startedAt, now);
       }
+      // Last: closing the breaker (a successful probe) resets the history recorded just above.
+      settleBreaker(code);
     };
   }
 

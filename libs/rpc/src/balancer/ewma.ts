@@ -20,6 +20,12 @@ export class PeakEwma {
     return this.value * Math.exp(-Math.max(0, now - this.stamp) / this.decayMs);
   }
 
+  /** Forgets every sample, as if just created at `now`. */
+  reset(now: number): void {
+    this.value = 0;
+    this.stamp = now;
+  }
+
   observe(sample: number, now: number): void {
     const current = this.get(now);
     if (sample > current) {
@@ -42,6 +48,10 @@ export class DecayingCounter {
   get(now: number): number {
     if (this.value === 0) return 0;
     return this.value * Math.exp(-Math.max(0, now - this.stamp) / this.decayMs);
+  }
+
+  reset(): void {
+    this.value = 0;
   }
 
   add(amount: number, now: number): void {
