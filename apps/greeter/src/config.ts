@@ -32,18 +32,11 @@ export const DEFAULT_CONFIG: GreeterConfig = { host: '127.0.0.1', port: 50051, s
  * Throws an Error naming the bad flag or variable; the caller prints it and exits non-zero.
  */
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): GreeterConfig {
-  let values: {
+  let values: RegistrationFlags & {
     host?: string;
     port?: string;
     'shutdown-timeout-ms'?: string;
     etcd?: string;
-    'instance-id'?: string;
-    'service-name'?: string;
-    advertise?: string;
-    ttl?: string;
-    'drain-ms'?: string;
-    zone?: string;
-    weight?: string;
     help?: boolean;
   };
   try {

@@ -5,6 +5,7 @@ import { createClient } from '../client/create-client.js';
 import type { TypedClient } from '../client/client-types.js';
 import { type GreeterFleet, startGreeterFleet } from '../test-support/greeter-fleet.js';
 import { runLoad } from '../test-support/load.js';
+import { waitConnected } from '../test-support/wait-connected.js';
 
 describe('failover: instances dying under load (real greeters, real etcd)', () => {
   let fleet: GreeterFleet;
@@ -17,10 +18,7 @@ describe('failover: instances dying under load (real greeters, real etcd)', () =
       protoFile: protoFile('helloworld/v1/greeter.proto'),
       config: { timeoutMs: 5000 },
     });
-    await waitFor(() => client.$stats().endpoints.filter((e) => e.connectivity === 'READY').length === 3, {
-      timeoutMs: 10_000,
-      what: 'the client to connect to all three greeters',
-    });
+    await waitConnected(client, 3);
   });
   afterAll(async () => {
     client?.$close();

@@ -1,8 +1,8 @@
 import { GreeterService, protoFile } from '@flotilla/proto';
-import { waitFor } from '@flotilla/testing';
 import { createClient } from '../client/create-client.js';
 import { type GreeterFleet, startGreeterFleet } from '../test-support/greeter-fleet.js';
 import { forCalls, runLoad } from '../test-support/load.js';
+import { waitConnected } from '../test-support/wait-connected.js';
 
 describe('p2c_ewma steers away from a slow instance', () => {
   let fleet: GreeterFleet;
@@ -20,10 +20,7 @@ describe('p2c_ewma steers away from a slow instance', () => {
       protoFile: protoFile('helloworld/v1/greeter.proto'),
     });
     try {
-      await waitFor(() => client.$stats().endpoints.filter((e) => e.connectivity === 'READY').length === 3, {
-        timeoutMs: 10_000,
-        what: 'the client to connect to all three greeters',
-      });
+      await waitConnected(client, 3);
       const slow = fleet.instances[2]!.address;
       const started = () => {
         const endpoints = client.$stats().endpoints;
@@ -57,10 +54,7 @@ describe('p2c_ewma steers away from a slow instance', () => {
       },
     });
     try {
-      await waitFor(() => client.$stats().endpoints.filter((e) => e.connectivity === 'READY').length === 3, {
-        timeoutMs: 10_000,
-        what: 'the client to connect to all three greeters',
-      });
+      await waitConnected(client, 3);
       const result = await runLoad(1, (i) => client.sayHello({ name: `h${i}`, count: 0 }), forCalls(60));
       expect(result.errors).toEqual([]);
       // Round robin sends a third of first attempts to the slow instance; hedges answer them early.

@@ -1,8 +1,8 @@
 import { GreeterService } from '@flotilla/proto';
-import { waitFor } from '@flotilla/testing';
 import { createClient } from '../client/create-client.js';
 import type { PolicyName } from '../config/rpc-config.js';
 import { type GreeterFleet, startGreeterFleet } from '../test-support/greeter-fleet.js';
+import { waitConnected } from '../test-support/wait-connected.js';
 
 const WEIGHTS = [1, 2, 5];
 
@@ -26,10 +26,7 @@ describe('round_robin and weighted policies (weights from the etcd registry meta
       config: { policy },
     });
     try {
-      await waitFor(() => client.$stats().endpoints.filter((e) => e.connectivity === 'READY').length === 3, {
-        timeoutMs: 10_000,
-        what: 'the client to connect to all three greeters',
-      });
+      await waitConnected(client, 3);
       for (let i = 0; i < calls; i++) await client.sayHello({ name: `r${i}`, count: 0 });
       const byAddress = new Map(client.$stats().endpoints.map((e) => [e.address, e]));
       expect(fleet.instances.map((g) => byAddress.get(g.address)!.weight)).toEqual(WEIGHTS);

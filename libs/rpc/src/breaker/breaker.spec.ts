@@ -5,6 +5,7 @@ import type { TypedClient } from '../client/client-types.js';
 import type { ServiceRpcConfig } from '../config/rpc-config.js';
 import { type GreeterFleet, startGreeterFleet } from '../test-support/greeter-fleet.js';
 import { runLoad } from '../test-support/load.js';
+import { waitConnected } from '../test-support/wait-connected.js';
 
 const BREAKER = {
   windowMs: 2000,
@@ -27,10 +28,7 @@ describe('per-endpoint circuit breaker (three greeters, one answering UNAVAILABL
       protoFile: protoFile('helloworld/v1/greeter.proto'),
       config,
     });
-    await waitFor(() => client.$stats().endpoints.filter((e) => e.connectivity === 'READY').length === 3, {
-      timeoutMs: 10_000,
-      what: 'the client to connect to all three greeters',
-    });
+    await waitConnected(client, 3);
   });
   afterAll(async () => {
     client?.$close();

@@ -1,6 +1,5 @@
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { GreeterService, type HelloReply, type HelloRequest, protoFile } from '@flotilla/proto';
-import { waitFor } from '@flotilla/testing';
 import {
   callObserverInterceptor,
   type ClientCallEvent,
@@ -9,6 +8,7 @@ import {
 import { type GreeterFleet, startGreeterFleet } from '../test-support/greeter-fleet.js';
 import { createClient } from './create-client.js';
 import type { TypedClient } from './client-types.js';
+import { waitConnected } from '../test-support/wait-connected.js';
 
 const GREETER_PROTO = protoFile('helloworld/v1/greeter.proto');
 
@@ -31,10 +31,7 @@ describe('createClient against three greeter processes found through etcd', () =
         callObserverInterceptor((event) => events.push(event)),
       ],
     });
-    await waitFor(() => client.$stats().endpoints.filter((e) => e.connectivity === 'READY').length === 3, {
-      timeoutMs: 10_000,
-      what: 'the client to connect to all three greeters',
-    });
+    await waitConnected(client, 3);
   });
   afterAll(async () => {
     client?.$close();

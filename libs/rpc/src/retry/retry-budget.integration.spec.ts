@@ -1,9 +1,9 @@
 import { status } from '@grpc/grpc-js';
 import { GreeterService, protoFile } from '@flotilla/proto';
-import { waitFor } from '@flotilla/testing';
 import { createClient } from '../client/create-client.js';
 import { type GreeterFleet, startGreeterFleet } from '../test-support/greeter-fleet.js';
 import { forCalls, runLoad } from '../test-support/load.js';
+import { waitConnected } from '../test-support/wait-connected.js';
 
 describe('retry budget with every instance failing (real greeters answering UNAVAILABLE)', () => {
   let fleet: GreeterFleet;
@@ -29,10 +29,7 @@ describe('retry budget with every instance failing (real greeters answering UNAV
       },
     });
     try {
-      await waitFor(() => client.$stats().endpoints.filter((e) => e.connectivity === 'READY').length === 3, {
-        timeoutMs: 10_000,
-        what: 'the client to connect to all three greeters',
-      });
+      await waitConnected(client, 3);
       const result = await runLoad(4, (i) => client.sayHello({ name: `f${i}`, count: 0 }), forCalls(calls));
       expect(result.ok).toBe(0);
       expect(result.errors).toHaveLength(calls);
