@@ -94,6 +94,8 @@ describe('interop with Go clients using etcd naming (Debian Go 1.19, etcd 3.4 cl
         'greeter-go',
         '-calls',
         '12',
+        '-expect-peers',
+        '2',
       ],
       { timeout: 30_000 },
     );

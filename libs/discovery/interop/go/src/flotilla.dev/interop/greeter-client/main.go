@@ -48,6 +48,7 @@ func main() {
 	target := flag.String("target", "etcd:///flotilla/services/greeter", "gRPC target")
 	authority := flag.String("authority", "greeter", ":authority to send (Node's HTTP/2 server rejects one containing '/')")
 	calls := flag.Int("calls", 12, "SayHello calls to make")
+	expectPeers := flag.Int("expect-peers", 1, "before the counted calls, call until this many instances have answered")
 	flag.Parse()
 
 	cli, err := clientv3.New(clientv3.Config{Endpoints: strings.Split(*endpoints, ","), DialTimeout: 5 * time.Second})
@@ -81,20 +82,33 @@ func main() {
 	}
 	fmt.Printf("health %s\n", health.Status)
 
-	for i := 0; i < *calls; i++ {
-		req := helloRequest("go")
-		var reply []byte
-		var p peer.Peer
-		err := conn.Invoke(ctx, "/helloworld.v1.Greeter/SayHello", &req, &reply, grpc.ForceCodec(rawCodec{}), grpc.Peer(&p), grpc.WaitForReady(true))
-		if err != nil {
-			fail("SayHello", err)
-		}
-		message, err := helloMessage(reply)
-		if err != nil {
-			fail("SayHello reply", err)
-		}
-		fmt.Printf("reply %s %s\n", p.Addr, message)
+	// The health check returns once one connection is READY; round_robin only picks among READY
+	// ones, so wait (until the context's deadline) until every expected instance has answered.
+	seen := map[string]bool{}
+	for len(seen) < *expectPeers {
+		addr, _ := sayHello(ctx, conn)
+		seen[addr] = true
 	}
+	for i := 0; i < *calls; i++ {
+		addr, message := sayHello(ctx, conn)
+		fmt.Printf("reply %s %s\n", addr, message)
+	}
+}
+
+// sayHello calls SayHello once and returns the answering peer and the reply's message.
+func sayHello(ctx context.Context, conn *grpc.ClientConn) (string, string) {
+	req := helloRequest("go")
+	var reply []byte
+	var p peer.Peer
+	err := conn.Invoke(ctx, "/helloworld.v1.Greeter/SayHello", &req, &reply, grpc.ForceCodec(rawCodec{}), grpc.Peer(&p), grpc.WaitForReady(true))
+	if err != nil {
+		fail("SayHello", err)
+	}
+	message, err := helloMessage(reply)
+	if err != nil {
+		fail("SayHello reply", err)
+	}
+	return p.Addr.String(), message
 }
 
 func fail(what string, err error) {
