@@ -4,6 +4,11 @@ import type { MembershipConfig, NodeId } from './types.js';
 export interface ConfigChange {
   readonly type: 'add-voter' | 'add-learner' | 'remove';
   readonly id: NodeId;
+  /**
+   * Application payload committed atomically with the change (e.g. a member's name and URLs);
+   * handed to `StateMachine.applyConfigChange`.
+   */
+  readonly context?: Uint8Array;
 }
 
 /** The first entry of a bootstrapped cluster: the initial membership, so that joining servers learn it from the log. */
@@ -18,7 +23,8 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 export function encodeConfigChange(c: ConfigChange): Uint8Array {
-  return encoder.encode(JSON.stringify({ type: c.type, id: c.id }));
+  const context = c.context && c.context.length > 0 ? Buffer.from(c.context).toString('base64') : undefined;
+  return encoder.encode(JSON.stringify({ type: c.type, id: c.id, context }));
 }
 
 /** Deterministic encoding: every initial member must produce byte-identical bootstrap entries. */
@@ -49,8 +55,15 @@ export function decodeConfigEntry(data: Uint8Array): ConfigEntry {
   }
   if (typeof v === 'object' && v !== null && 'type' in v && 'id' in v) {
     const { type, id } = v;
-    if ((type === 'add-voter' || type === 'add-learner' || type === 'remove') && typeof id === 'string') {
-      return { type, id };
+    const context = 'context' in v ? v.context : undefined;
+    if (
+      (type === 'add-voter' || type === 'add-learner' || type === 'remove') &&
+      typeof id === 'string' &&
+      (context === undefined || typeof context === 'string')
+    ) {
+      return context === undefined
+        ? { type, id }
+        : { type, id, context: new Uint8Array(Buffer.from(context, 'base64')) };
     }
   }
   throw new Error('config change: malformed entry');

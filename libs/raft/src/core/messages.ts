@@ -70,6 +70,48 @@ export interface TimeoutNow extends Envelope {
   readonly type: 'timeout-now';
 }
 
+/** A command forwarded with a proposal: an application command or a membership change. */
+export interface ForwardedCommand {
+  readonly kind: 'normal' | 'config';
+  readonly data: Uint8Array;
+}
+
+/**
+ * Proposals made on a follower, forwarded to the leader (etcd's MsgProp). Term 0: local to the
+ * cluster's current leadership, exempt from term checks. `id` is chosen by the follower.
+ */
+export interface ProposalForward extends Envelope {
+  readonly type: 'propose';
+  readonly id: number;
+  readonly commands: readonly ForwardedCommand[];
+}
+
+/** The leader's answer to a ProposalForward: where the commands landed, or why not. */
+export interface ProposalForwardResponse extends Envelope {
+  readonly type: 'propose-resp';
+  readonly id: number;
+  /** Index of the first command (the rest follow contiguously), 0 when rejected. */
+  readonly index: number;
+  /** Term the commands were appended in, 0 when rejected. */
+  readonly entryTerm: number;
+  /** Empty when accepted, else a ProposeError ('not-leader', 'overloaded', ...). */
+  readonly reject: string;
+}
+
+/** A follower asks the leader for a read index (etcd's MsgReadIndex). Term 0, like `propose`. */
+export interface ReadIndexRequest extends Envelope {
+  readonly type: 'read-index';
+  readonly context: string;
+}
+
+/** The leader's confirmed read index for `context`, or a rejection (index 0, reject true). */
+export interface ReadIndexResponse extends Envelope {
+  readonly type: 'read-index-resp';
+  readonly context: string;
+  readonly index: number;
+  readonly reject: boolean;
+}
+
 export type Message =
   | VoteRequest
   | VoteResponse
@@ -79,7 +121,11 @@ export type Message =
   | HeartbeatResponse
   | SnapshotChunk
   | SnapshotChunkResponse
-  | TimeoutNow;
+  | TimeoutNow
+  | ProposalForward
+  | ProposalForwardResponse
+  | ReadIndexRequest
+  | ReadIndexResponse;
 
 export type MessageType = Message['type'];
 
@@ -90,6 +136,8 @@ const REQUESTS: ReadonlySet<MessageType> = new Set<MessageType>([
   'heartbeat',
   'snapshot',
   'timeout-now',
+  'propose',
+  'read-index',
 ]);
 
 /** Requests initiate an exchange; the rest are responses (used for fault injection and RPC counting). */
@@ -108,6 +156,11 @@ export function messageSize(m: Message): number {
     case 'heartbeat':
     case 'heartbeat-resp':
       return header + 8 + (m.context?.length ?? 0);
+    case 'propose':
+      return header + 8 + m.commands.reduce((n, c) => n + 5 + c.data.length, 0);
+    case 'read-index':
+    case 'read-index-resp':
+      return header + 16 + m.context.length;
     default:
       return header + 16;
   }

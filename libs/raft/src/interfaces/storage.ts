@@ -9,6 +9,24 @@ export interface PersistedState {
   readonly entries: readonly Entry[];
 }
 
+/** What one Ready asks to persist; see `Storage.save`. */
+export interface StorageUpdate {
+  /** A snapshot from the leader: replaces the snapshot and the whole log, before `entries`. */
+  readonly snapshot: Snapshot | null;
+  /** Entries to append (replacing any stored suffix from entries[0].index). */
+  readonly entries: readonly Entry[];
+  /** New hard state, or null when unchanged. `commit` need not be durable: it is recovered. */
+  readonly hardState: HardState | null;
+}
+
+/** Counters for benchmarks and diagnostics. */
+export interface StorageStats {
+  /** fsync/fdatasync calls made so far (all files). */
+  readonly syncs: number;
+  /** Calls of `save` so far. */
+  readonly saves: number;
+}
+
 /**
  * Durable Raft state: log entries, hard state and the latest snapshot.
  *
@@ -19,6 +37,17 @@ export interface PersistedState {
  * may assume no concurrent writes. Reads may be served from a cache.
  */
 export interface Storage {
+  /**
+   * Persists a Ready's snapshot, entries and hard state. Resolves once all of it is durable.
+   * Implementations should make this one sync where they can (RaftServer calls only this for a
+   * Ready); a crash before it resolves may keep any prefix of the update, never a later part
+   * without an earlier one.
+   */
+  save(update: StorageUpdate): Promise<void>;
+
+  /** Optional counters (syncs, saves). */
+  stats?(): StorageStats;
+
   /** Loads the persisted state; called once before the server starts. */
   load(): Promise<PersistedState>;
 

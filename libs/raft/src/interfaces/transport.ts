@@ -14,6 +14,10 @@ export interface Transport {
   send(message: Message): void;
   /** Registers the single handler for incoming messages addressed to `id`. */
   listen(handler: MessageHandler): void;
+  /** Starts sending to `id` at `address` (or moves it there). Optional: fixed-peer transports omit it. */
+  addPeer?(id: NodeId, address: string): void;
+  /** Stops sending to `id` and drops its queue. */
+  removePeer?(id: NodeId): void;
   /** Stops delivery in both directions and releases resources. */
   close(): Promise<void>;
 }

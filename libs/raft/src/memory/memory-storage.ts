@@ -1,6 +1,6 @@
 import { EMPTY_HARD_STATE } from '../core/types.js';
 import type { Entry, HardState, Snapshot } from '../core/types.js';
-import type { PersistedState, Storage } from '../interfaces/storage.js';
+import type { PersistedState, Storage, StorageStats, StorageUpdate } from '../interfaces/storage.js';
 
 const HARD_STATE_BYTES = 24;
 const ENTRY_OVERHEAD_BYTES = 17;
@@ -15,8 +15,16 @@ export class MemoryStorage implements Storage {
   /** entries[0] has index offset + 1. */
   private log: Entry[] = [];
   private offset = 0;
+  private saves = 0;
 
   // ------------------------------------------------------------ synchronous API
+
+  saveSync(update: StorageUpdate): void {
+    this.saves++;
+    if (update.snapshot) this.installSnapshotSync(update.snapshot);
+    this.appendSync(update.entries);
+    if (update.hardState) this.setHardStateSync(update.hardState);
+  }
 
   loadSync(): PersistedState {
     return { hardState: this.hs, snapshot: this.snap, entries: [...this.log] };
@@ -76,6 +84,14 @@ export class MemoryStorage implements Storage {
 
   async load(): Promise<PersistedState> {
     return this.loadSync();
+  }
+
+  async save(update: StorageUpdate): Promise<void> {
+    this.saveSync(update);
+  }
+
+  stats(): StorageStats {
+    return { syncs: this.saves, saves: this.saves };
   }
 
   async append(entries: readonly Entry[]): Promise<void> {

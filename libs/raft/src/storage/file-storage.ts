@@ -1,7 +1,7 @@
 import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sameHardState, type Entry, type HardState, type Snapshot } from '../core/types.js';
-import type { PersistedState, Storage } from '../interfaces/storage.js';
+import type { PersistedState, Storage, StorageUpdate } from '../interfaces/storage.js';
 import { CorruptLogError } from './corrupt-log-error.js';
 import { TEMP_SUFFIX } from './durable-fs.js';
 import { readHardState, writeHardState } from './hard-state-file.js';
@@ -97,6 +97,12 @@ export class FileStorage implements Storage {
 
   async load(): Promise<PersistedState> {
     return { hardState: this.hs, snapshot: this.snap, entries: [...this.state.entries] };
+  }
+
+  async save(update: StorageUpdate): Promise<void> {
+    if (update.snapshot) await this.installSnapshot(update.snapshot);
+    await this.append(update.entries);
+    if (update.hardState) await this.setHardState(update.hardState);
   }
 
   async append(entries: readonly Entry[]): Promise<void> {
