@@ -1,10 +1,18 @@
 export * from './core/types.js';
-export type { Message, MessageType } from './core/messages.js';
+export type {
+  ForwardedCommand,
+  Message,
+  MessageType,
+  ProposalForward,
+  ProposalForwardResponse,
+  ReadIndexRequest,
+  ReadIndexResponse,
+} from './core/messages.js';
 export { isRequest, messageSize } from './core/messages.js';
 export { DEFAULT_OPTIONS, type RaftOptions } from './core/options.js';
 export { createRng, type Rng } from './core/rng.js';
-export type { Ready } from './core/ready.js';
-export type { ConfigChange } from './core/config-change.js';
+export type { ForwardedProposalResult, Ready } from './core/ready.js';
+export type { BootstrapConfig, ConfigChange, ConfigEntry } from './core/config-change.js';
 export {
   RaftNode,
   type NodeStatus,
@@ -14,9 +22,9 @@ export {
   type RaftNodeInit,
   type RestoredState,
 } from './core/raft-node.js';
-export type { Storage, PersistedState } from './interfaces/storage.js';
+export type { Storage, PersistedState, StorageStats, StorageUpdate } from './interfaces/storage.js';
 export type { Transport, MessageHandler } from './interfaces/transport.js';
-export type { StateMachine } from './interfaces/state-machine.js';
+export type { AppliedConfigChange, StateMachine } from './interfaces/state-machine.js';
 export type { Clock, TimerHandle } from './interfaces/clock.js';
 export { MemoryStorage } from './memory/memory-storage.js';
 export { MemoryNetwork } from './memory/memory-network.js';
@@ -32,12 +40,19 @@ export {
 } from './server/raft-server.js';
 export {
   ApplyTimeoutError,
+  ConfigChangePendingError,
+  InvalidConfigChangeError,
+  LeadershipTransferInProgressError,
   LearnerNotCaughtUpError,
   NotLeaderError,
+  OverloadedError,
   ProposalAbortedError,
+  ProposalCoveredBySnapshotError,
   ProposalDroppedError,
   ProposalTimeoutError,
+  ReadIndexTimeoutError,
   ServerStoppedError,
+  TransferTimeoutError,
 } from './server/errors.js';
 export { TypedEmitter } from './server/typed-emitter.js';
 export { FileStorage, DEFAULT_SEGMENT_BYTES, type FileStorageOptions } from './storage/file-storage.js';

@@ -159,17 +159,17 @@ export class RaftLog {
     return false;
   }
 
-  /** Entries not yet handed to storage. */
-  unstableEntries(): Entry[] {
+  /** Entries not yet handed to storage, up to `maxBytes` (at least one). */
+  unstableEntries(maxBytes = Infinity): Entry[] {
     const from = Math.max(this.persisting, this.snapshotIndex) + 1;
-    return from > this.lastIndex() ? [] : this.slice(from, this.lastIndex() + 1);
+    return from > this.lastIndex() ? [] : this.slice(from, this.lastIndex() + 1, Infinity, maxBytes);
   }
 
-  /** Committed entries not yet handed to the application. */
-  nextCommitted(): Entry[] {
+  /** Committed entries not yet handed to the application, up to `maxBytes` (at least one). */
+  nextCommitted(maxBytes = Infinity): Entry[] {
     const from = Math.max(this.applying, this.snapshotIndex) + 1;
     const to = Math.min(this.committed, this.lastIndex());
-    return from > to ? [] : this.slice(from, to + 1);
+    return from > to ? [] : this.slice(from, to + 1, Infinity, maxBytes);
   }
 
   hasNextCommitted(): boolean {

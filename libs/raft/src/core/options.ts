@@ -14,8 +14,17 @@ export interface RaftOptions {
   readonly maxEntriesPerMessage: number;
   readonly maxBytesPerMessage: number;
   readonly snapshotChunkBytes: number;
-  /** `safe`: ReadIndex confirmed by a heartbeat quorum. `lease`: trust CheckQuorum's lease (clock-drift sensitive). */
-  readonly readOnly: 'safe' | 'lease';
+  /** Bytes of new entries handed to storage in one Ready (at least one entry). */
+  readonly maxReadyBytes: number;
+  /** Bytes of committed entries handed to the application in one Ready (at least one entry). */
+  readonly maxCommittedBytesPerReady: number;
+  /** Committed bytes handed to the application but not yet reported applied; beyond it, Readies hold back. */
+  readonly maxApplyingBytes: number;
+  /**
+   * Leader: bytes of its entries not yet committed. A proposal beyond it is rejected as
+   * 'overloaded' (one proposal is always accepted when nothing is pending). 0 = no limit.
+   */
+  readonly maxUncommittedBytes: number;
 }
 
 export const DEFAULT_OPTIONS: Omit<RaftOptions, 'id'> = {
@@ -27,7 +36,10 @@ export const DEFAULT_OPTIONS: Omit<RaftOptions, 'id'> = {
   maxEntriesPerMessage: 64,
   maxBytesPerMessage: 1 << 20,
   snapshotChunkBytes: 64 * 1024,
-  readOnly: 'safe',
+  maxReadyBytes: 4 << 20,
+  maxCommittedBytesPerReady: 4 << 20,
+  maxApplyingBytes: 16 << 20,
+  maxUncommittedBytes: 64 << 20,
 };
 
 export function resolveOptions(partial: Partial<RaftOptions> & { id: NodeId }): RaftOptions {
@@ -35,7 +47,15 @@ export function resolveOptions(partial: Partial<RaftOptions> & { id: NodeId }): 
   if (o.heartbeatTicks < 1 || o.electionTicks <= o.heartbeatTicks) {
     throw new Error('raft options: need 1 <= heartbeatTicks < electionTicks');
   }
-  if (o.maxInflight < 1 || o.maxEntriesPerMessage < 1 || o.snapshotChunkBytes < 1) {
+  if (
+    o.maxInflight < 1 ||
+    o.maxEntriesPerMessage < 1 ||
+    o.snapshotChunkBytes < 1 ||
+    o.maxReadyBytes < 1 ||
+    o.maxCommittedBytesPerReady < 1 ||
+    o.maxApplyingBytes < 1 ||
+    o.maxUncommittedBytes < 0
+  ) {
     throw new Error('raft options: limits must be positive');
   }
   return o;

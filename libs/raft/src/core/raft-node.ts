@@ -5,14 +5,20 @@ import {
   type ConfigChange,
   type ConfigEntry,
 } from './config-change.js';
+import { ConfigHistory } from './config-history.js';
 import { RaftLog } from './log.js';
 import { Membership } from './membership.js';
 import type {
   AppendRequest,
   AppendResponse,
+  ForwardedCommand,
   HeartbeatRequest,
   HeartbeatResponse,
   Message,
+  ProposalForward,
+  ProposalForwardResponse,
+  ReadIndexRequest,
+  ReadIndexResponse,
   SnapshotChunk,
   SnapshotChunkResponse,
   VoteRequest,
@@ -22,7 +28,7 @@ import { resolveOptions, type RaftOptions } from './options.js';
 import { Progress } from './progress.js';
 import { majorityCommitted, majorityVoteResult } from './quorum.js';
 import { ReadOnlyQueue } from './read-only.js';
-import type { Ready } from './ready.js';
+import type { ForwardedProposalResult, Ready } from './ready.js';
 import type { Rng } from './rng.js';
 import { EMPTY_HARD_STATE, sameHardState } from './types.js';
 import type {
@@ -53,7 +59,7 @@ export interface RaftNodeInit {
   readonly restored?: RestoredState;
 }
 
-export type ProposeError = 'not-leader' | 'transferring' | 'config-pending' | 'invalid-config';
+export type ProposeError = 'not-leader' | 'transferring' | 'config-pending' | 'invalid-config' | 'overloaded';
 export type ProposeResult =
   | { readonly ok: true; readonly index: number; readonly term: number }
   | {
@@ -88,6 +94,18 @@ export interface NodeStatus {
 
 type CampaignKind = 'pre-election' | 'election' | 'transfer';
 
+/** A ReadIndex request and the server that asked (this one, or a follower that forwarded it). */
+interface ReadRequest {
+  readonly context: string;
+  readonly from: NodeId;
+}
+
+/** Committed bytes handed to the application in one Ready, released by markApplied. */
+interface ApplyingBatch {
+  readonly lastIndex: number;
+  readonly bytes: number;
+}
+
 interface IncomingSnapshot {
   readonly meta: Snapshot['meta'];
   readonly chunks: Uint8Array[];
@@ -118,7 +136,20 @@ export class RaftNode {
   private leadTransferee: NodeId | null = null;
   private pendingConfIndex = 0;
   private readonly readOnly = new ReadOnlyQueue();
-  private readsAwaitingCommit: string[] = [];
+  /** Reads requested since the last Ready: confirmed together by one heartbeat round. */
+  private pendingReads: ReadRequest[] = [];
+  private readsAwaitingCommit: ReadRequest[] = [];
+  /** Who asked for each read in flight, when not this server. */
+  private readonly readOrigin = new Map<string, NodeId>();
+  /** Entries were appended since the last Ready: one broadcast covers all of them. */
+  private needBroadcast = false;
+  private uncommittedBytes = 0;
+  private applyingBatches: ApplyingBatch[] = [];
+  private applyingBytes = 0;
+  /** Index of this leader's no-op; leader-only duties may start once it is applied. */
+  private noopIndex = 0;
+  private readonly configHistory: ConfigHistory;
+  private forwardedResults: ForwardedProposalResult[] = [];
 
   private msgs: Message[] = [];
   private readStates: ReadState[] = [];
@@ -140,6 +171,7 @@ export class RaftNode {
     this.log = RaftLog.restore(this.snapshot?.meta ?? null, restored?.entries ?? [], hs.commit);
     // Membership is rebuilt from the snapshot plus config entries as they are (re-)applied.
     this.membership = new Membership(this.snapshot?.meta.config ?? { voters: [], learners: [] });
+    this.configHistory = new ConfigHistory(this.log.snapshotIndex, this.membership.toConfig());
     this.term = hs.term;
     this.vote = hs.vote;
     this.prevHardState = this.hardState();
@@ -167,9 +199,31 @@ export class RaftNode {
   }
 
   propose(data: Uint8Array): ProposeResult {
+    return this.proposeBatch([data]);
+  }
+
+  /**
+   * Appends the commands as consecutive entries (the result's index is the first one's). They go
+   * out in the next Ready's single broadcast, however many proposals came before it.
+   */
+  proposeBatch(commands: readonly Uint8Array[]): ProposeResult {
     const err = this.proposeCheck();
     if (err) return err;
-    return this.appendLocal('normal', data);
+    let bytes = 0;
+    for (const c of commands) bytes += c.length;
+    const limit = this.options.maxUncommittedBytes;
+    if (limit > 0 && this.uncommittedBytes > 0 && this.uncommittedBytes + bytes > limit) {
+      return { ok: false, reason: 'overloaded', leader: this.leader };
+    }
+    const first = this.log.lastIndex() + 1;
+    const entries: Entry[] = commands.map((data, k) => ({
+      index: first + k,
+      term: this.term,
+      kind: 'normal',
+      data,
+    }));
+    this.appendEntries(entries);
+    return { ok: true, index: first, term: this.term };
   }
 
   proposeConfigChange(change: ConfigChange): ProposeResult {
@@ -185,12 +239,39 @@ export class RaftNode {
     return res;
   }
 
-  /** Leader only: start a ReadIndex round. The answer arrives as a ReadState with `context`. */
+  /**
+   * Follower: sends the commands to the leader (etcd's MsgProp). The outcome comes back as a
+   * Ready's `forwardedProposals` entry with this `id`. False when no leader is known. A config
+   * command must be alone in its batch.
+   */
+  forwardProposal(id: number, commands: readonly ForwardedCommand[]): boolean {
+    if (this.role === 'leader' || this.leader === null) return false;
+    const m: ProposalForward = { type: 'propose', from: this.id, to: this.leader, term: 0, id, commands };
+    this.msgs.push(m);
+    return true;
+  }
+
+  /**
+   * Leader only: start a ReadIndex round. The answer arrives as a ReadState with `context`.
+   * Reads requested before the next Ready share one heartbeat round.
+   */
   readIndex(context: string): ProposeResult {
     if (this.role !== 'leader') return { ok: false, reason: 'not-leader', leader: this.leader };
-    if (!this.committedInCurrentTerm()) this.readsAwaitingCommit.push(context);
-    else this.startRead(context);
+    this.pendingReads.push({ context, from: this.id });
     return { ok: true, index: this.log.committed, term: this.term };
+  }
+
+  /** Follower: asks the leader for a read index (etcd's MsgReadIndex). False when no leader is known. */
+  forwardReadIndex(context: string): boolean {
+    if (this.role === 'leader' || this.leader === null) return false;
+    const m: ReadIndexRequest = { type: 'read-index', from: this.id, to: this.leader, term: 0, context };
+    this.msgs.push(m);
+    return true;
+  }
+
+  /** The index of this leader's no-op entry (0 when not leader): once applied, the leader is ready. */
+  leaderNoopIndex(): number {
+    return this.role === 'leader' ? this.noopIndex : 0;
   }
 
   /** Leader only: hand leadership to `target` once its log is caught up. */
@@ -212,18 +293,39 @@ export class RaftNode {
    * The application has a snapshot of its state at `index` (<= applied). Entries up to
    * `index - trailing` are dropped from memory; the driver compacts storage alike.
    */
-  compact(index: number, data: Uint8Array, trailing = 0): Snapshot {
+  compact(index: number, data: Uint8Array, trailing = 0): Snapshot | null {
+    // A snapshot from the leader installed meanwhile already covers `index`: nothing to do.
+    if (index <= this.log.snapshotIndex) return null;
     if (index > this.log.applied)
       throw new Error(`raft: snapshot index ${index} beyond applied ${this.log.applied}`);
     const term = this.log.term(index);
     if (term === undefined) throw new Error(`raft: snapshot index ${index} is not in the log`);
-    this.snapshot = { meta: { index, term, config: this.membership.toConfig() }, data };
-    this.log.compact(Math.max(this.log.snapshotIndex, index - trailing));
+    this.snapshot = { meta: { index, term, config: this.configHistory.at(index) }, data };
+    const compactTo = Math.max(this.log.snapshotIndex, index - trailing);
+    this.log.compact(compactTo);
+    this.configHistory.dropBefore(compactTo);
     return this.snapshot;
   }
 
   step(m: Message): void {
     if (m.to !== this.id) return;
+    switch (m.type) {
+      case 'propose':
+        this.handleForwardedProposal(m);
+        return;
+      case 'propose-resp':
+        this.forwardedResults.push({ id: m.id, index: m.index, term: m.entryTerm, reject: m.reject });
+        return;
+      case 'read-index':
+        this.handleForwardedRead(m);
+        return;
+      case 'read-index-resp':
+        if (m.reject) this.droppedReads.push(m.context);
+        else this.readStates.push({ index: m.index, context: m.context });
+        return;
+      default:
+        break;
+    }
     if (m.term > this.term) {
       if (!this.acceptHigherTerm(m)) return;
     } else if (m.term < this.term) {
@@ -263,59 +365,93 @@ export class RaftNode {
     }
   }
 
+  /** Whether `ready()` has work. Also sends what batched proposals and reads are waiting for. */
   hasReady(): boolean {
+    this.flushBatched();
     return (
       this.msgs.length > 0 ||
       this.readStates.length > 0 ||
       this.droppedReads.length > 0 ||
+      this.forwardedResults.length > 0 ||
       this.snapshotToPersist !== null ||
-      this.log.unstableEntries().length > 0 ||
-      this.log.hasNextCommitted() ||
+      this.log.persisting < this.log.lastIndex() ||
+      this.canHandOutCommitted() ||
       !sameHardState(this.hardState(), this.prevHardState) ||
       !sameSoftState(this.softState(), this.prevSoftState)
     );
   }
 
   ready(): Ready {
+    this.flushBatched();
     const hs = this.hardState();
     const ss = this.softState();
-    const entries = this.log.unstableEntries();
-    const committedEntries = this.log.nextCommitted();
+    const entries = this.log.unstableEntries(this.options.maxReadyBytes);
+    const committedEntries = this.canHandOutCommitted()
+      ? this.log.nextCommitted(this.options.maxCommittedBytesPerReady)
+      : [];
+    const prev = this.prevHardState;
     const rd: Ready = {
       softState: sameSoftState(ss, this.prevSoftState) ? null : ss,
-      hardState: sameHardState(hs, this.prevHardState) ? null : hs,
+      hardState: sameHardState(hs, prev) ? null : hs,
       snapshot: this.snapshotToPersist,
       entries,
       messages: this.msgs,
       committedEntries,
       readStates: this.readStates,
       droppedReads: this.droppedReads,
+      forwardedProposals: this.forwardedResults,
+      sendBeforePersist:
+        this.role === 'leader' &&
+        this.snapshotToPersist === null &&
+        hs.term === prev.term &&
+        hs.vote === prev.vote,
     };
     this.prevHardState = hs;
     this.prevSoftState = ss;
     this.msgs = [];
     this.readStates = [];
     this.droppedReads = [];
+    this.forwardedResults = [];
     this.snapshotToPersist = null;
     if (entries.length > 0) this.log.persisting = entries[entries.length - 1].index;
-    if (committedEntries.length > 0) this.log.applying = committedEntries[committedEntries.length - 1].index;
+    if (committedEntries.length > 0) this.handOutCommitted(committedEntries);
     return rd;
   }
 
-  /** The driver finished `rd`: its entries are durable and its committed entries applied. */
+  /** Synchronous drivers: `rd` is durable and its committed entries are applied. */
   advance(rd: Ready): void {
+    this.markPersisted(rd);
+    const last = rd.committedEntries[rd.committedEntries.length - 1];
+    if (last) this.markApplied(last.index);
+  }
+
+  /** `rd`'s snapshot, entries and hard state are durable. */
+  markPersisted(rd: Ready): void {
     const last = rd.entries[rd.entries.length - 1];
-    if (last) {
-      this.log.stableTo(last.index, last.term);
-      if (this.role === 'leader') {
-        this.progress.get(this.id)?.maybeUpdate(this.log.stable);
-        this.maybeCommit();
-      }
+    if (!last) return;
+    this.log.stableTo(last.index, last.term);
+    if (this.role === 'leader') {
+      this.progress.get(this.id)?.maybeUpdate(this.log.stable);
+      this.maybeCommit();
     }
-    for (const e of rd.committedEntries) {
-      if (e.index <= this.log.applied) continue;
-      this.log.applied = e.index;
-      if (e.kind === 'config') this.applyConfigEntry(decodeConfigEntry(e.data));
+  }
+
+  /**
+   * The application applied every committed entry up to `index` (handed out by earlier Readies).
+   * Membership changes take effect here, in log order.
+   */
+  markApplied(index: number): void {
+    if (index <= this.log.applied) return;
+    if (index > this.log.applying)
+      throw new Error(`raft: applied ${index} beyond what was handed out (${this.log.applying})`);
+    for (let i = this.log.applied + 1; i <= index; i++) {
+      const e = this.log.entryAt(i);
+      this.log.applied = i;
+      if (e?.kind === 'config') this.applyConfigEntry(decodeConfigEntry(e.data), i);
+    }
+    while (this.applyingBatches.length > 0 && this.applyingBatches[0].lastIndex <= index) {
+      const b = this.applyingBatches.shift();
+      if (b) this.applyingBytes -= b.bytes;
     }
   }
 
@@ -349,6 +485,41 @@ export class RaftNode {
     };
   }
 
+  // ---------------------------------------------------------------- batching
+
+  /** One broadcast for all entries appended since the last Ready, one heartbeat round for all reads. */
+  private flushBatched(): void {
+    if (this.role !== 'leader') return;
+    if (this.needBroadcast) {
+      this.needBroadcast = false;
+      this.broadcastAppend();
+    }
+    if (this.pendingReads.length > 0) {
+      const batch = this.pendingReads;
+      this.pendingReads = [];
+      if (this.committedInCurrentTerm()) this.startReads(batch);
+      else this.readsAwaitingCommit.push(...batch);
+    }
+  }
+
+  /** Back-pressure: hold committed entries while the application is behind by maxApplyingBytes. */
+  private canHandOutCommitted(): boolean {
+    return (
+      this.log.hasNextCommitted() &&
+      (this.applyingBytes === 0 || this.applyingBytes < this.options.maxApplyingBytes)
+    );
+  }
+
+  private handOutCommitted(entries: readonly Entry[]): void {
+    let bytes = 0;
+    for (const e of entries) bytes += e.data.length;
+    const last = entries[entries.length - 1].index;
+    this.log.applying = last;
+    this.applyingBatches.push({ lastIndex: last, bytes });
+    this.applyingBytes += bytes;
+    if (this.role === 'leader') this.uncommittedBytes = Math.max(0, this.uncommittedBytes - bytes);
+  }
+
   // ---------------------------------------------------------------- roles
 
   private resetTimers(): void {
@@ -369,11 +540,25 @@ export class RaftNode {
     this.leadTransferee = null;
     this.dropReads();
     this.progress = new Map();
+    this.needBroadcast = false;
+    this.uncommittedBytes = 0;
+    this.noopIndex = 0;
   }
 
   private dropReads(): void {
-    this.droppedReads.push(...this.readOnly.reset(), ...this.readsAwaitingCommit);
+    const contexts = [
+      ...this.readOnly.reset(),
+      ...this.readsAwaitingCommit.map((r) => r.context),
+      ...this.pendingReads.map((r) => r.context),
+    ];
     this.readsAwaitingCommit = [];
+    this.pendingReads = [];
+    for (const context of contexts) {
+      const from = this.readOrigin.get(context);
+      if (from === undefined) this.droppedReads.push(context);
+      else this.sendReadIndexResponse(from, context, 0, true);
+    }
+    this.readOrigin.clear();
   }
 
   private becomeFollower(term: number, leader: NodeId | null): void {
@@ -402,7 +587,8 @@ export class RaftNode {
     if (self) self.maybeUpdate(this.log.stable);
     // Config changes wait until everything before this term's no-op is applied (single-step safety).
     this.pendingConfIndex = this.log.lastIndex();
-    this.appendLocal('noop', new Uint8Array(0));
+    const res = this.appendLocal('noop', new Uint8Array(0));
+    if (res.ok) this.noopIndex = res.index;
   }
 
   private promotable(): boolean {
@@ -629,6 +815,9 @@ export class RaftNode {
     }
     this.log.restoreSnapshot(snap.meta);
     this.membership = new Membership(snap.meta.config);
+    this.configHistory.reset(snap.meta.index, this.membership.toConfig());
+    this.applyingBatches = [];
+    this.applyingBytes = 0;
     this.snapshot = snap;
     this.snapshotToPersist = snap;
   }
@@ -643,9 +832,65 @@ export class RaftNode {
 
   private appendLocal(kind: Entry['kind'], data: Uint8Array): ProposeResult {
     const index = this.log.lastIndex() + 1;
-    this.log.append([{ index, term: this.term, kind, data }]);
-    this.broadcastAppend();
+    this.appendEntries([{ index, term: this.term, kind, data }]);
     return { ok: true, index, term: this.term };
+  }
+
+  private appendEntries(entries: readonly Entry[]): void {
+    this.log.append(entries);
+    for (const e of entries) this.uncommittedBytes += e.data.length;
+    this.needBroadcast = true;
+  }
+
+  private handleForwardedProposal(m: ProposalForward): void {
+    const res = this.proposeForwarded(m.commands);
+    const resp: ProposalForwardResponse = {
+      type: 'propose-resp',
+      from: this.id,
+      to: m.from,
+      term: 0,
+      id: m.id,
+      index: res.ok ? res.index : 0,
+      entryTerm: res.ok ? res.term : 0,
+      reject: res.ok ? '' : res.reason,
+    };
+    this.msgs.push(resp);
+  }
+
+  private proposeForwarded(commands: readonly ForwardedCommand[]): ProposeResult {
+    if (commands.length === 0) return { ok: false, reason: 'invalid-config', leader: this.leader };
+    if (!commands.some((c) => c.kind === 'config')) return this.proposeBatch(commands.map((c) => c.data));
+    if (commands.length !== 1) return { ok: false, reason: 'invalid-config', leader: this.leader };
+    let entry: ConfigEntry;
+    try {
+      entry = decodeConfigEntry(commands[0].data);
+    } catch {
+      return { ok: false, reason: 'invalid-config', leader: this.leader };
+    }
+    if (entry.type === 'bootstrap') return { ok: false, reason: 'invalid-config', leader: this.leader };
+    return this.proposeConfigChange(entry);
+  }
+
+  private handleForwardedRead(m: ReadIndexRequest): void {
+    if (this.role !== 'leader') {
+      this.sendReadIndexResponse(m.from, m.context, 0, true);
+      return;
+    }
+    this.readOrigin.set(m.context, m.from);
+    this.pendingReads.push({ context: m.context, from: m.from });
+  }
+
+  private sendReadIndexResponse(to: NodeId, context: string, index: number, reject: boolean): void {
+    const m: ReadIndexResponse = {
+      type: 'read-index-resp',
+      from: this.id,
+      to,
+      term: 0,
+      context,
+      index,
+      reject,
+    };
+    this.msgs.push(m);
   }
 
   private peers(): NodeId[] {
@@ -779,7 +1024,9 @@ export class RaftNode {
     else if (pr.match < this.log.lastIndex()) this.sendAppend(m.from);
     if (m.context !== null) {
       const acks = this.readOnly.ack(m.from, m.context);
-      if (acks && this.hasVoterQuorum(acks)) this.readStates.push(...this.readOnly.release(m.context));
+      if (acks && this.hasVoterQuorum(acks)) {
+        for (const rs of this.readOnly.release(m.context)) this.deliverRead(rs.context, rs.index);
+      }
     }
   }
 
@@ -807,7 +1054,7 @@ export class RaftNode {
     if (this.log.maybeCommit(index, this.term) && !wasCommittedInTerm) {
       const waiting = this.readsAwaitingCommit;
       this.readsAwaitingCommit = [];
-      for (const ctx of waiting) this.startRead(ctx);
+      if (waiting.length > 0) this.startReads(waiting);
     }
   }
 
@@ -815,16 +1062,25 @@ export class RaftNode {
     return this.log.term(this.log.committed) === this.term;
   }
 
-  private startRead(context: string): void {
+  /** One heartbeat round confirms the whole batch (the queue releases earlier contexts with later ones). */
+  private startReads(batch: readonly ReadRequest[]): void {
     const index = this.log.committed;
     if (this.membership.voters.length === 1 && this.membership.isVoter(this.id)) {
-      this.readStates.push({ index, context });
-    } else if (this.options.readOnly === 'lease' && this.options.checkQuorum) {
-      this.readStates.push({ index, context });
-    } else {
-      this.readOnly.add(index, context, this.id);
-      this.broadcastHeartbeat(context);
+      for (const r of batch) this.deliverRead(r.context, index);
+      return;
     }
+    for (const r of batch) this.readOnly.add(index, r.context, this.id);
+    this.broadcastHeartbeat(batch[batch.length - 1].context);
+  }
+
+  private deliverRead(context: string, index: number): void {
+    const from = this.readOrigin.get(context);
+    if (from === undefined) {
+      this.readStates.push({ index, context });
+      return;
+    }
+    this.readOrigin.delete(context);
+    this.sendReadIndexResponse(from, context, index, false);
   }
 
   /**
@@ -858,8 +1114,9 @@ export class RaftNode {
     this.becomeFollower(this.term, null);
   }
 
-  private applyConfigEntry(entry: ConfigEntry): void {
+  private applyConfigEntry(entry: ConfigEntry, index: number): void {
     this.membership = this.membership.applyEntry(entry);
+    this.configHistory.record(index, this.membership.toConfig());
     if (this.role !== 'leader') return;
     if (!this.membership.isVoter(this.id)) {
       this.handOffAfterRemoval();

@@ -15,7 +15,11 @@ export interface StateMachine<Result = unknown> {
    * A committed membership change, in log order with `apply` (the bootstrap entry arrives as
    * `{ type: 'bootstrap' }`). `membership` is the configuration after it. Optional.
    */
-  applyConfigChange?(change: AppliedConfigChange, index: number, membership: MembershipConfig): void | Promise<void>;
+  applyConfigChange?(
+    change: AppliedConfigChange,
+    index: number,
+    membership: MembershipConfig,
+  ): void | Promise<void>;
   /** Serialized state covering every command applied so far. */
   snapshot(): Uint8Array | Promise<Uint8Array>;
   restore(snapshot: Uint8Array): void | Promise<void>;

@@ -1,9 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRng } from '../core/rng.js';
-import type { NodeId } from '../core/types.js';
-import type { StateMachine } from '../interfaces/state-machine.js';
-import { ManualClock } from '../memory/manual-clock.js';
-import { MemoryNetwork } from '../memory/memory-network.js';
 import { MemoryStorage } from '../memory/memory-storage.js';
 import {
   ApplyTimeoutError,
@@ -13,91 +8,7 @@ import {
   ProposalDroppedError,
   ProposalTimeoutError,
 } from './errors.js';
-import { RaftServer } from './raft-server.js';
-
-const enc = new TextEncoder();
-const dec = new TextDecoder();
-
-/** A tiny key/value store: commands are "key=value"; apply returns the previous value. */
-class KvStore implements StateMachine<string | undefined> {
-  readonly data = new Map<string, string>();
-  apply(command: Uint8Array): string | undefined {
-    const [k, v] = dec.decode(command).split('=');
-    const prev = this.data.get(k);
-    this.data.set(k, v);
-    return prev;
-  }
-  snapshot(): Uint8Array {
-    return enc.encode(JSON.stringify([...this.data]));
-  }
-  restore(snapshot: Uint8Array): void {
-    this.data.clear();
-    for (const [k, v] of JSON.parse(dec.decode(snapshot)) as [string, string][]) this.data.set(k, v);
-  }
-}
-
-interface Member {
-  server: RaftServer<string | undefined>;
-  kv: KvStore;
-  storage: MemoryStorage;
-}
-
-class Harness {
-  readonly clock = new ManualClock();
-  readonly net = new MemoryNetwork();
-  readonly members = new Map<NodeId, Member>();
-
-  async add(
-    id: NodeId,
-    bootstrap: NodeId[] | undefined,
-    snapshotThreshold = 0,
-    storage = new MemoryStorage(),
-  ): Promise<Member> {
-    const kv = new KvStore();
-    const server = await RaftServer.start<string | undefined>({
-      id,
-      bootstrap: bootstrap ? { voters: bootstrap, learners: [] } : undefined,
-      storage,
-      transport: this.net.transport(id),
-      stateMachine: kv,
-      clock: this.clock,
-      rng: createRng(id.charCodeAt(1) * 7919),
-      snapshotThreshold,
-      snapshotTrailing: 2,
-      raft: { snapshotChunkBytes: 64 },
-    });
-    const m = { server, kv, storage };
-    this.members.set(id, m);
-    return m;
-  }
-
-  async leader(): Promise<Member> {
-    for (let i = 0; i < 100; i++) {
-      const ls = [...this.members.values()].filter((m) => m.server.isLeader() && !m.server.status().stopped);
-      if (ls.length === 1) return ls[0];
-      await this.clock.advance(100);
-    }
-    throw new Error('no leader');
-  }
-
-  /** Runs `p` while advancing virtual time. */
-  async run<T>(p: Promise<T>, maxMs = 10_000): Promise<T> {
-    let done = false;
-    let out: { ok: true; v: T } | { ok: false; e: unknown } | undefined;
-    p.then(
-      (v) => ((out = { ok: true, v }), (done = true)),
-      (e: unknown) => ((out = { ok: false, e }), (done = true)),
-    );
-    for (let t = 0; t < maxMs && !done; t += 10) await this.clock.advance(10);
-    if (!out) throw new Error('timed out');
-    if (!out.ok) throw out.e;
-    return out.v;
-  }
-
-  async stopAll(): Promise<void> {
-    for (const m of this.members.values()) await m.server.stop();
-  }
-}
+import { Harness, enc, outcome, type Member } from './test-support/server-harness.js';
 
 describe('RaftServer (in-memory network, manual clock)', () => {
   let h: Harness;
@@ -127,12 +38,29 @@ describe('RaftServer (in-memory network, manual clock)', () => {
     expect(st.peers.every((p) => p.match === st.lastIndex)).toBe(true);
   });
 
-  it('rejects proposals and reads on followers with a leader hint', async () => {
+  it('forwards proposals and reads made on a follower to the leader and answers them there', async () => {
     await cluster(3);
     const leader = await h.leader();
-    const follower = [...h.members.values()].find((m) => m !== leader);
-    await expect(follower?.server.propose(enc.encode('x=1'))).rejects.toBeInstanceOf(NotLeaderError);
-    await expect(follower?.server.readIndex()).rejects.toMatchObject({ leader: leader.server.id });
+    const follower = [...h.members.values()].find((m) => m !== leader) as Member;
+    expect(await h.run(follower.server.propose(enc.encode('x=1')))).toBeUndefined();
+    // Resolved on the follower means applied on the follower.
+    expect(follower.kv.data.get('x')).toBe('1');
+    expect(await h.run(follower.server.propose(enc.encode('x=2')))).toBe('1');
+    await h.run(leader.server.propose(enc.encode('y=1')));
+    await h.run(follower.server.linearizableRead());
+    expect(follower.kv.data.get('y')).toBe('1');
+  });
+
+  it('without forwarding, rejects proposals and reads on followers with the leader and its address', async () => {
+    h = new Harness();
+    const ids = ['n0', 'n1', 'n2'];
+    for (const id of ids) await h.add(id, ids, 0, new MemoryStorage(), { forwarding: false });
+    const leader = await h.leader();
+    const follower = [...h.members.values()].find((m) => m !== leader) as Member;
+    const expected = { leader: leader.server.id, leaderAddress: `${leader.server.id}.example:2380` };
+    await expect(follower.server.propose(enc.encode('x=1'))).rejects.toBeInstanceOf(NotLeaderError);
+    await expect(follower.server.propose(enc.encode('x=1'))).rejects.toMatchObject(expected);
+    await expect(follower.server.readIndex()).rejects.toMatchObject(expected);
   });
 
   it('serves linearizable reads after a quorum round and fails them without a quorum', async () => {
@@ -183,7 +111,7 @@ describe('RaftServer (in-memory network, manual clock)', () => {
     await h.run(leader.server.promote('n3'));
     expect(leader.server.status().membership.voters).toContain('n3');
     await expect(h.run(leader.server.promote('n0'))).rejects.toThrow(
-      /cannot promote n0: it is not a learner/,
+      /invalid membership change: n0 is not a learner of this cluster/,
     );
   });
 
@@ -230,20 +158,6 @@ describe('RaftServer (in-memory network, manual clock)', () => {
   });
 
   /** Settles `p` into a value or an error without unhandled rejections, so time can be advanced by hand. */
-  function outcome<T>(p: Promise<T>): { done: () => boolean; value: () => T | Error } {
-    let result: { v: T | Error } | undefined;
-    p.then(
-      (v) => (result = { v }),
-      (e: unknown) => (result = { v: e instanceof Error ? e : new Error(String(e)) }),
-    );
-    return {
-      done: () => result !== undefined,
-      value: () => {
-        if (!result) throw new Error('not settled');
-        return result.v;
-      },
-    };
-  }
 
   it('rejects a proposal overwritten by a new leader with ProposalDroppedError, before its deadline', async () => {
     await cluster(3);
@@ -318,13 +232,12 @@ describe('RaftServer (in-memory network, manual clock)', () => {
     await cluster(3);
     const leader = await h.leader();
     const follower = [...h.members.values()].find((m) => m !== leader) as Member;
-    await expect(follower.server.linearizableRead()).rejects.toMatchObject({
-      name: 'NotLeaderError',
-      leader: leader.server.id,
-    });
     // The follower is cut off before it learns of the write; its read must wait for it.
     h.net.disconnect(follower.server.id);
     await h.run(leader.server.propose(enc.encode('k=v')));
+    const forwarded = outcome(follower.server.linearizableRead());
+    await h.clock.advance(500);
+    expect(forwarded.done()).toBe(false);
     const index = await h.run(leader.server.readIndex());
     const read = outcome(follower.server.waitApplied(index));
     await h.clock.advance(500);
@@ -334,6 +247,8 @@ describe('RaftServer (in-memory network, manual clock)', () => {
     for (let t = 0; t < 2000 && !read.done(); t += 10) await h.clock.advance(10);
     expect(read.value()).toBeUndefined();
     expect(follower.kv.data.get('k')).toBe('v');
+    for (let t = 0; t < 2000 && !forwarded.done(); t += 10) await h.clock.advance(10);
+    expect(forwarded.value()).toBeUndefined();
     await expect(h.run(follower.server.waitApplied(index + 100, { timeoutMs: 300 }))).rejects.toBeInstanceOf(
       ApplyTimeoutError,
     );

@@ -1,22 +1,29 @@
-import type { ConfigChange } from '../core/config-change.js';
+import { decodeConfigEntry, encodeConfigChange, type ConfigChange } from '../core/config-change.js';
+import type { ForwardedCommand } from '../core/messages.js';
 import type { RaftOptions } from '../core/options.js';
 import { RaftNode, type NodeStatus, type ProposeResult } from '../core/raft-node.js';
-import type { Ready } from '../core/ready.js';
+import type { ForwardedProposalResult, Ready } from '../core/ready.js';
 import { createRng, type Rng } from '../core/rng.js';
-import type { Entry, MembershipConfig, NodeId, Role } from '../core/types.js';
+import type { Entry, NodeId, Role, Snapshot } from '../core/types.js';
+import type { MembershipConfig } from '../core/types.js';
 import type { Clock, TimerHandle } from '../interfaces/clock.js';
 import type { StateMachine } from '../interfaces/state-machine.js';
 import type { Storage } from '../interfaces/storage.js';
 import type { Transport } from '../interfaces/transport.js';
 import {
   ApplyTimeoutError,
+  ConfigChangePendingError,
+  InvalidConfigChangeError,
+  LeadershipTransferInProgressError,
   LearnerNotCaughtUpError,
   NotLeaderError,
+  OverloadedError,
   ProposalAbortedError,
-  ProposalDroppedError,
-  ProposalTimeoutError,
   ServerStoppedError,
+  TransferTimeoutError,
 } from './errors.js';
+import { ProposalTracker, type PendingProposal } from './proposal-tracker.js';
+import { ReadIndexBatcher } from './read-index-batcher.js';
 import { TypedEmitter } from './typed-emitter.js';
 
 export interface RaftServerOptions<R> {
@@ -36,10 +43,14 @@ export interface RaftServerOptions<R> {
   /** Entries kept in the log after a snapshot, for slightly lagging followers (default 100). */
   readonly snapshotTrailing?: number;
   /**
-   * Default deadline of `propose` and membership changes, in ms (default: 10 election timeouts,
-   * 10 s with the defaults; 0 = wait forever).
+   * Default deadline of `propose`, reads and membership changes, in ms (default: 10 election
+   * timeouts, 10 s with the defaults; 0 = wait forever).
    */
   readonly proposalTimeoutMs?: number;
+  /** Followers forward proposals and read-index requests to the leader (default true). */
+  readonly forwarding?: boolean;
+  /** A member's advertised address, for NotLeaderError's `leaderAddress`. */
+  readonly addressOf?: (id: NodeId) => string | undefined;
 }
 
 export interface ProposeOptions {
@@ -50,7 +61,7 @@ export interface ProposeOptions {
 }
 
 export interface WaitOptions {
-  /** Reject with ApplyTimeoutError after this many ms (default: wait forever). */
+  /** Reject with a time-out error after this many ms (default: wait forever for waitApplied, `proposalTimeoutMs` for reads). */
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
 }
@@ -58,44 +69,56 @@ export interface WaitOptions {
 export interface RaftServerEvents {
   leaderChange: { readonly leader: NodeId | null; readonly term: number };
   roleChange: { readonly role: Role; readonly term: number };
+  /** This server leads `term` and has applied its no-op: leader-only duties may start. */
+  leaderReady: { readonly term: number };
   applied: { readonly index: number };
   error: Error;
 }
 
 export interface ServerStatus extends NodeStatus {
   readonly stopped: boolean;
+  /** Leader whose no-op entry is applied (see the `leaderReady` event). */
+  readonly leaderReady: boolean;
 }
 
-interface Waiter<T> {
+type ApplyItem = { readonly snapshot: Snapshot } | { readonly entries: readonly Entry[] };
+
+interface AppliedWaiter {
   readonly index: number;
-  readonly term: number;
-  resolve(v: T): void;
-  reject(e: Error): void;
-}
-
-interface PendingRead {
-  resolve(index: number): void;
+  resolve(): void;
   reject(e: Error): void;
 }
 
 /**
- * Drives a RaftNode with real I/O: ticks from a Clock, messages via a Transport, durability via
- * Storage, commands applied to a StateMachine. Ready batches are processed strictly one at a time:
- * persist, then send, then apply, then advance.
+ * Drives a RaftNode with real I/O. Two loops run side by side:
+ *  - the Ready loop: persist each Ready with one `Storage.save` (a leader sends its appends while
+ *    that write is in flight), send, report it persisted, queue its committed entries;
+ *  - the apply loop: applies queued entries and snapshots to the StateMachine and takes local
+ *    snapshots, so a slow `apply` or `snapshot()` never holds up heartbeats or appends.
+ * Proposals and reads made in one turn of the event loop are batched into one append / one
+ * heartbeat round. Followers forward both to the leader.
  */
 export class RaftServer<R = unknown> {
   readonly events = new TypedEmitter<RaftServerEvents>();
-  private readonly proposals = new Map<number, Waiter<R | undefined>>();
-  private readonly reads = new Map<string, PendingRead>();
-  private readonly appliedWaiters: { index: number; resolve(): void; reject(e: Error): void }[] = [];
-  private readSeq = 0;
+  private readonly proposals: ProposalTracker<R>;
+  private readonly reads: ReadIndexBatcher;
+  private readonly appliedWaiters = new Set<AppliedWaiter>();
+  private queuedProposals: PendingProposal<R>[] = [];
+  private flushScheduled = false;
+  private readonly forwarded = new Map<number, PendingProposal<R>[]>();
+  private forwardSeq = 0;
   private running = false;
   private stopped = false;
-  /** The Ready-processing loop in progress, if any; stop() waits for it. */
+  /** The Ready loop in progress, if any; stop() waits for it. */
   private pumping: Promise<void> | undefined;
+  private applyQueue: ApplyItem[] = [];
+  private applying: Promise<void> | undefined;
+  /** Storage writes run one at a time: Ready saves and local snapshots share this chain. */
+  private storageChain: Promise<void> = Promise.resolve();
   private ticker: TimerHandle | null = null;
   private applied: number;
   private lastSnapshotIndex: number;
+  private readyTerm = 0;
   private failure: Error | null = null;
 
   private constructor(
@@ -104,6 +127,16 @@ export class RaftServer<R = unknown> {
   ) {
     this.applied = node.log.applied;
     this.lastSnapshotIndex = node.log.snapshotIndex;
+    this.proposals = new ProposalTracker<R>(
+      opts.clock,
+      (term) => this.node.role === 'leader' && this.node.term === term,
+    );
+    this.reads = new ReadIndexBatcher(
+      `${opts.id}/${opts.clock.now()}`,
+      opts.clock,
+      (context) => this.requestReadIndex(context),
+      3 * this.tickMs() * this.node.options.heartbeatTicks + this.tickMs(),
+    );
   }
 
   /** Loads persisted state, restores the state machine from the latest snapshot and starts ticking. */
@@ -125,8 +158,9 @@ export class RaftServer<R = unknown> {
     server.ticker = opts.clock.setInterval(() => {
       if (server.stopped) return;
       server.node.tick();
+      server.reads.retryStale();
       server.kick();
-    }, opts.tickMs ?? 100);
+    }, server.tickMs());
     server.kick();
     return server;
   }
@@ -136,50 +170,64 @@ export class RaftServer<R = unknown> {
   }
 
   status(): ServerStatus {
-    return { ...this.node.status(), appliedIndex: this.applied, stopped: this.stopped };
+    return {
+      ...this.node.status(),
+      appliedIndex: this.applied,
+      stopped: this.stopped,
+      leaderReady: this.isLeaderReady(),
+    };
+  }
+
+  /**
+   * The core node, for the testing harness's safety checks only (`@flotilla/raft/testing`).
+   * @internal
+   */
+  debugNode(): RaftNode {
+    return this.node;
   }
 
   isLeader(): boolean {
     return this.node.role === 'leader';
   }
 
+  /** Leader of the current term with its no-op applied. */
+  isLeaderReady(): boolean {
+    return this.node.role === 'leader' && this.readyTerm === this.node.term;
+  }
+
   /**
-   * Replicates `command`; resolves with the state machine's result once applied here. Rejects with
-   * NotLeaderError (not the leader; `.leader` is a hint), ProposalDroppedError (a new leader
-   * overwrote the entry: never applied), ProposalTimeoutError / ProposalAbortedError (outcome
+   * Replicates `command`; resolves with the state machine's result once applied here. On a
+   * follower the command is forwarded to the leader. Rejects with NotLeaderError (no leader
+   * known), LeadershipTransferInProgressError, OverloadedError (refused; safe to retry),
+   * ProposalDroppedError (a new leader overwrote the entry: never applied),
+   * ProposalTimeoutError / ProposalAbortedError / ProposalCoveredBySnapshotError (outcome
    * unknown) or ServerStoppedError.
    */
   propose(command: Uint8Array, options: ProposeOptions = {}): Promise<R | undefined> {
-    if (options.signal?.aborted) {
-      return Promise.reject(new ProposalAbortedError(null, null, options.signal.reason));
-    }
-    return this.track(this.node.propose(command), options);
+    return this.enqueue(command, 'normal', options);
   }
 
   /** Confirms leadership with a quorum and returns an index; reads are linearizable once applied >= it. */
-  readIndex(): Promise<number> {
+  readIndex(options: WaitOptions = {}): Promise<number> {
     if (this.stopped) return Promise.reject(new ServerStoppedError());
-    const ctx = `${this.id}/${this.readSeq++}`;
-    const res = this.node.readIndex(ctx);
-    if (!res.ok) return Promise.reject(new NotLeaderError(res.leader));
-    const p = new Promise<number>((resolve, reject) => this.reads.set(ctx, { resolve, reject }));
-    this.kick();
-    return p;
+    return this.reads.read({
+      timeoutMs: options.timeoutMs ?? this.proposalTimeoutMs(),
+      signal: options.signal,
+    });
   }
 
   /**
-   * Leader only: resolves when a read of the local state machine would be linearizable. Followers
-   * reject with NotLeaderError carrying the leader hint; to read on a follower, get `readIndex()`
-   * from the leader (over the application's own RPC), then `waitApplied(index)` here.
+   * Resolves when a read of the local state machine would be linearizable: the read index from
+   * the leader (forwarded by a follower, batched with concurrent reads), then applied here.
    */
   async linearizableRead(options: WaitOptions = {}): Promise<void> {
-    const index = await this.readIndex();
+    const index = await this.readIndex(options);
     await this.waitApplied(index, options);
   }
 
   /**
-   * Resolves once this server applied `index` (e.g. a read index obtained from the leader): a read
-   * of the local state machine then reflects every write committed before that index.
+   * Resolves once this server applied `index`: a read of the local state machine then reflects
+   * every write committed before that index.
    */
   waitApplied(index: number, options: WaitOptions = {}): Promise<void> {
     if (this.applied >= index) return Promise.resolve();
@@ -190,10 +238,9 @@ export class RaftServer<R = unknown> {
       const cleanup = (): void => {
         timer?.cancel();
         signal?.removeEventListener('abort', onAbort);
-        const k = this.appliedWaiters.indexOf(w);
-        if (k >= 0) this.appliedWaiters.splice(k, 1);
+        this.appliedWaiters.delete(w);
       };
-      const w = {
+      const w: AppliedWaiter = {
         index,
         resolve: (): void => {
           cleanup();
@@ -211,16 +258,16 @@ export class RaftServer<R = unknown> {
           ? this.opts.clock.setTimeout(() => w.reject(new ApplyTimeoutError(index, this.applied, ms)), ms)
           : null;
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.appliedWaiters.push(w);
+      this.appliedWaiters.add(w);
     });
   }
 
-  addVoter(id: NodeId): Promise<void> {
-    return this.changeConfig({ type: 'add-voter', id });
+  addVoter(id: NodeId, context?: Uint8Array): Promise<void> {
+    return this.changeConfig({ type: 'add-voter', id, context });
   }
 
-  addLearner(id: NodeId): Promise<void> {
-    return this.changeConfig({ type: 'add-learner', id });
+  addLearner(id: NodeId, context?: Uint8Array): Promise<void> {
+    return this.changeConfig({ type: 'add-learner', id, context });
   }
 
   /**
@@ -231,41 +278,41 @@ export class RaftServer<R = unknown> {
    */
   async promote(
     id: NodeId,
-    options: { maxLag?: number; timeoutMs?: number; signal?: AbortSignal } = {},
+    options: { maxLag?: number; timeoutMs?: number; signal?: AbortSignal; context?: Uint8Array } = {},
   ): Promise<void> {
     const maxLag = options.maxLag ?? 0;
-    const tickMs = this.opts.tickMs ?? 100;
+    const tickMs = this.tickMs();
     const timeoutMs = options.timeoutMs ?? 10 * this.node.options.electionTicks * tickMs;
     const started = this.opts.clock.now();
     for (;;) {
       if (this.stopped) throw new ServerStoppedError();
       if (options.signal?.aborted) throw abortReason(options.signal);
       const status = this.node.status();
-      if (status.role !== 'leader')
-        throw new NotLeaderError(status.leader, 'only the leader promotes learners');
+      if (status.role !== 'leader') throw this.notLeader('only the leader promotes learners');
       const peer = status.peers.find((p) => p.id === id);
       if (!peer || !peer.isLearner)
-        throw new Error(`cannot promote ${id}: it is not a learner of this cluster`);
+        throw new InvalidConfigChangeError(`${id} is not a learner of this cluster`);
       if (peer.match >= status.lastIndex - maxLag) break;
       if (this.opts.clock.now() - started >= timeoutMs) {
         throw new LearnerNotCaughtUpError(id, peer.match, status.lastIndex, timeoutMs);
       }
       await new Promise<void>((resolve) => this.opts.clock.setTimeout(resolve, tickMs));
     }
-    return this.changeConfig({ type: 'add-voter', id });
+    return this.changeConfig({ type: 'add-voter', id, context: options.context });
   }
 
-  removeServer(id: NodeId): Promise<void> {
-    return this.changeConfig({ type: 'remove', id });
+  removeServer(id: NodeId, context?: Uint8Array): Promise<void> {
+    return this.changeConfig({ type: 'remove', id, context });
   }
 
   /** Hands leadership to `target`; resolves when this server sees `target` as leader. */
   transferLeadership(target: NodeId): Promise<void> {
     if (this.stopped) return Promise.reject(new ServerStoppedError());
     const res = this.node.transferLeadership(target);
-    if (!res.ok) return Promise.reject(new NotLeaderError(res.leader, res.detail ?? res.reason));
+    if (!res.ok) return Promise.reject(this.proposeError(res));
     this.kick();
-    const timeoutMs = 2 * this.node.options.electionTicks * (this.opts.tickMs ?? 100);
+    if (this.node.leader === target) return Promise.resolve();
+    const timeoutMs = 2 * this.node.options.electionTicks * this.tickMs();
     return new Promise<void>((resolve, reject) => {
       const off = this.events.on('leaderChange', ({ leader }) => {
         if (leader !== target) return;
@@ -275,7 +322,7 @@ export class RaftServer<R = unknown> {
       });
       const timer = this.opts.clock.setTimeout(() => {
         off();
-        reject(new Error(`leadership transfer to ${target} timed out`));
+        reject(new TransferTimeoutError(target, timeoutMs));
       }, timeoutMs);
     });
   }
@@ -284,64 +331,144 @@ export class RaftServer<R = unknown> {
     if (this.stopped) return;
     this.stopped = true;
     this.ticker?.cancel();
-    // Let the Ready being processed finish its writes, so storage can be closed right after stop().
+    // Let the Ready loop and any snapshot write finish, so storage can be closed right after. The
+    // apply loop is not awaited: it stops after the state machine's current call, whatever it takes.
     await this.pumping;
+    await this.storageChain;
     await this.opts.transport.close();
     await this.opts.storage.close?.();
     const err = new ServerStoppedError();
-    for (const w of [...this.proposals.values()]) w.reject(err);
-    for (const r of this.reads.values()) r.reject(err);
+    this.proposals.rejectAll(err);
+    this.reads.rejectAll(err);
     for (const w of [...this.appliedWaiters]) w.reject(err);
-    this.proposals.clear();
-    this.reads.clear();
   }
 
-  // ------------------------------------------------------------ internals
+  // ------------------------------------------------------------ proposals
 
   private changeConfig(change: ConfigChange): Promise<void> {
-    return this.track(this.node.proposeConfigChange(change), {}).then(() => undefined);
+    return this.enqueue(encodeConfigChange(change), 'config', {}).then(() => undefined);
   }
 
-  /** Waits until the entry at res.index is applied, overwritten, timed out or aborted. */
-  private track(res: ProposeResult, options: ProposeOptions): Promise<R | undefined> {
+  private enqueue(
+    command: Uint8Array,
+    kind: 'normal' | 'config',
+    options: ProposeOptions,
+  ): Promise<R | undefined> {
     if (this.stopped) return Promise.reject(new ServerStoppedError());
-    if (!res.ok) return Promise.reject(new NotLeaderError(res.leader, res.detail ?? res.reason));
-    const { index, term } = res;
-    const ms =
-      options.timeoutMs ??
-      this.opts.proposalTimeoutMs ??
-      10 * this.node.options.electionTicks * (this.opts.tickMs ?? 100);
-    const { signal } = options;
-    const p = new Promise<R | undefined>((resolve, reject) => {
-      const settle = (): void => {
-        if (this.proposals.get(index) === w) this.proposals.delete(index);
-        timer?.cancel();
-        signal?.removeEventListener('abort', onAbort);
-      };
-      const w: Waiter<R | undefined> = {
-        index,
-        term,
-        resolve: (v) => {
-          settle();
-          resolve(v);
-        },
-        reject: (e) => {
-          settle();
-          reject(e);
-        },
-      };
-      const onAbort = (): void => w.reject(new ProposalAbortedError(index, term, signal?.reason));
-      const onTimeout = (): void => {
-        const leaderLost = this.node.role !== 'leader' || this.node.term !== term;
-        w.reject(new ProposalTimeoutError(index, term, ms, leaderLost));
-      };
-      const timer = ms > 0 ? this.opts.clock.setTimeout(onTimeout, ms) : null;
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.proposals.set(index, w);
+    if (options.signal?.aborted) {
+      return Promise.reject(new ProposalAbortedError(null, null, options.signal.reason));
+    }
+    const { pending, promise } = this.proposals.create(command, kind, {
+      timeoutMs: options.timeoutMs ?? this.proposalTimeoutMs(),
+      signal: options.signal,
     });
-    this.kick();
-    return p;
+    this.queuedProposals.push(pending);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      queueMicrotask(() => this.flushProposals());
+    }
+    return promise;
   }
+
+  /** Everything proposed in this turn of the event loop goes into the log (or to the leader) at once. */
+  private flushProposals(): void {
+    this.flushScheduled = false;
+    const batch = this.queuedProposals.filter((p) => !p.settled);
+    this.queuedProposals = [];
+    if (batch.length === 0 || this.stopped) return;
+    let normals: PendingProposal<R>[] = [];
+    for (const p of batch) {
+      if (p.kind === 'normal') {
+        normals.push(p);
+        continue;
+      }
+      this.submit(normals);
+      normals = [];
+      this.submit([p]);
+    }
+    this.submit(normals);
+    this.kick();
+  }
+
+  private submit(batch: PendingProposal<R>[]): void {
+    if (batch.length === 0) return;
+    if (this.node.role === 'leader' || !this.forwardingEnabled()) {
+      const res =
+        batch[0].kind === 'config'
+          ? this.node.proposeConfigChange(decodeChange(batch[0].command))
+          : this.node.proposeBatch(batch.map((p) => p.command));
+      this.placeBatch(batch, res);
+      return;
+    }
+    const id = this.forwardSeq++;
+    const commands: ForwardedCommand[] = batch.map((p) => ({ kind: p.kind, data: p.command }));
+    if (!this.node.forwardProposal(id, commands)) {
+      const err = this.notLeader();
+      for (const p of batch) p.reject(err);
+      return;
+    }
+    this.forwarded.set(id, batch);
+  }
+
+  private placeBatch(batch: readonly PendingProposal<R>[], res: ProposeResult): void {
+    if (!res.ok) {
+      const err = this.proposeError(res);
+      for (const p of batch) p.reject(err);
+      return;
+    }
+    batch.forEach((p, k) => this.proposals.place(p, res.index + k, res.term));
+  }
+
+  private onForwardedResults(results: readonly ForwardedProposalResult[]): void {
+    for (const r of results) {
+      const batch = this.forwarded.get(r.id);
+      if (!batch) continue;
+      this.forwarded.delete(r.id);
+      const res: ProposeResult =
+        r.reject === ''
+          ? { ok: true, index: r.index, term: r.term }
+          : {
+              ok: false,
+              reason: r.reject as Extract<ProposeResult, { ok: false }>['reason'],
+              leader: this.node.leader,
+            };
+      this.placeBatch(batch, res);
+    }
+  }
+
+  private proposeError(res: Extract<ProposeResult, { ok: false }>): Error {
+    switch (res.reason) {
+      case 'transferring':
+        return new LeadershipTransferInProgressError(null);
+      case 'config-pending':
+        return new ConfigChangePendingError();
+      case 'invalid-config':
+        return new InvalidConfigChangeError(res.detail ?? 'rejected by the leader');
+      case 'overloaded':
+        return new OverloadedError(this.node.options.maxUncommittedBytes);
+      default:
+        return this.notLeader();
+    }
+  }
+
+  private notLeader(reason?: string): NotLeaderError {
+    const leader = this.node.leader;
+    return new NotLeaderError(leader, reason, leader ? this.opts.addressOf?.(leader) : undefined);
+  }
+
+  private requestReadIndex(context: string): Error | null {
+    if (this.stopped) return new ServerStoppedError();
+    if (this.node.role === 'leader') {
+      const res = this.node.readIndex(context);
+      if (!res.ok) return this.notLeader();
+    } else if (!this.forwardingEnabled() || !this.node.forwardReadIndex(context)) {
+      return this.notLeader();
+    }
+    this.kick();
+    return null;
+  }
+
+  // ------------------------------------------------------------ the Ready loop
 
   private kick(): void {
     if (this.running || this.stopped || this.failure) return;
@@ -356,77 +483,34 @@ export class RaftServer<R = unknown> {
   private async pump(): Promise<void> {
     while (!this.stopped && this.node.hasReady()) {
       const rd = this.node.ready();
-      await this.persist(rd);
-      this.dropOverwrittenProposals(rd.entries);
-      for (const m of rd.messages) this.opts.transport.send(m);
-      if (rd.snapshot) {
-        await this.opts.stateMachine.restore(rd.snapshot.data);
-        this.applied = rd.snapshot.meta.index;
-        this.lastSnapshotIndex = rd.snapshot.meta.index;
-        this.abandonProposalsUpTo(rd.snapshot.meta.index);
+      if (rd.sendBeforePersist) this.send(rd);
+      if (rd.snapshot || rd.entries.length > 0 || rd.hardState) {
+        const update = { snapshot: rd.snapshot, entries: rd.entries, hardState: rd.hardState };
+        await this.withStorage(() => this.opts.storage.save(update));
       }
-      for (const e of rd.committedEntries) await this.apply(e);
-      this.node.advance(rd);
-      this.deliverReads(rd);
+      if (this.stopped) return;
+      this.proposals.dropOverwritten(rd.entries);
+      if (!rd.sendBeforePersist) this.send(rd);
+      this.node.markPersisted(rd);
+      this.onForwardedResults(rd.forwardedProposals);
+      for (const rs of rd.readStates) this.reads.confirmed(rs.context, rs.index);
+      for (const ctx of rd.droppedReads)
+        this.reads.failed(ctx, this.notLeader('leadership changed during the read'));
       this.emitStateChanges(rd);
-      this.releaseAppliedWaiters();
-      await this.maybeSnapshot();
+      if (rd.snapshot) this.applyQueue.push({ snapshot: rd.snapshot });
+      if (rd.committedEntries.length > 0) this.applyQueue.push({ entries: rd.committedEntries });
+      this.kickApplier();
     }
   }
 
-  private async persist(rd: Ready): Promise<void> {
-    const s = this.opts.storage;
-    if (rd.snapshot) await s.installSnapshot(rd.snapshot);
-    if (rd.entries.length > 0) await s.append(rd.entries);
-    if (rd.hardState) await s.setHardState(rd.hardState);
+  private send(rd: Ready): void {
+    for (const m of rd.messages) this.opts.transport.send(m);
   }
 
-  private async apply(e: Entry): Promise<void> {
-    if (e.index <= this.applied) return;
-    const waiter = this.proposals.get(e.index);
-    const mine = waiter !== undefined && waiter.term === e.term;
-    if (waiter && !mine) waiter.reject(new ProposalDroppedError(e.index, waiter.term));
-    let result: R | undefined;
-    if (e.kind === 'normal') result = await this.opts.stateMachine.apply(e.data, e.index);
-    this.applied = e.index;
-    if (mine) waiter.resolve(result);
-    this.events.emit('applied', { index: e.index });
-  }
-
-  /**
-   * `entries` replace the log from entries[0].index on: a waiting proposal at or after that index
-   * whose (index, term) is not among them was overwritten by a new leader and will never apply.
-   */
-  private dropOverwrittenProposals(entries: readonly Entry[]): void {
-    if (entries.length === 0 || this.proposals.size === 0) return;
-    const first = entries[0].index;
-    for (const w of [...this.proposals.values()]) {
-      if (w.index < first) continue;
-      const e = w.index - first < entries.length ? entries[w.index - first] : undefined;
-      if (!e || e.term !== w.term) w.reject(new ProposalDroppedError(w.index, w.term));
-    }
-  }
-
-  /** Proposals covered by an installed snapshot: whether they were applied cannot be told. */
-  private abandonProposalsUpTo(index: number): void {
-    for (const [i, w] of this.proposals) {
-      if (i > index) continue;
-      this.proposals.delete(i);
-      w.reject(new Error(`outcome of proposal at index ${i} unknown: replaced by a snapshot`));
-    }
-  }
-
-  private deliverReads(rd: Ready): void {
-    for (const rs of rd.readStates) {
-      const r = this.reads.get(rs.context);
-      this.reads.delete(rs.context);
-      r?.resolve(rs.index);
-    }
-    for (const ctx of rd.droppedReads) {
-      const r = this.reads.get(ctx);
-      this.reads.delete(ctx);
-      r?.reject(new NotLeaderError(this.node.leader, 'leadership lost during read'));
-    }
+  private withStorage(op: () => Promise<void>): Promise<void> {
+    const run = this.storageChain.then(op);
+    this.storageChain = run.catch(() => undefined);
+    return run;
   }
 
   private emitStateChanges(rd: Ready): void {
@@ -436,27 +520,100 @@ export class RaftServer<R = unknown> {
     this.events.emit('leaderChange', { leader: ss.leader, term: this.node.term });
   }
 
-  private releaseAppliedWaiters(): void {
-    for (let i = this.appliedWaiters.length - 1; i >= 0; i--) {
-      const w = this.appliedWaiters[i];
-      if (w.index <= this.applied) {
-        this.appliedWaiters.splice(i, 1);
-        w.resolve();
-      }
+  // ------------------------------------------------------------ the apply loop
+
+  private kickApplier(): void {
+    if (this.applying || this.stopped || this.failure || this.applyQueue.length === 0) return;
+    this.applying = this.applyLoop()
+      .catch((e: unknown) => this.fatal(e))
+      .finally(() => {
+        this.applying = undefined;
+        this.kickApplier();
+      });
+  }
+
+  private async applyLoop(): Promise<void> {
+    while (!this.stopped && this.applyQueue.length > 0) {
+      const item = this.applyQueue.shift() as ApplyItem;
+      if ('snapshot' in item) await this.restore(item.snapshot);
+      else await this.applyEntries(item.entries);
+      if (this.stopped) return;
+      this.afterApply();
+      await this.maybeSnapshot();
     }
   }
 
+  private async restore(snap: Snapshot): Promise<void> {
+    await this.opts.stateMachine.restore(snap.data);
+    this.applied = Math.max(this.applied, snap.meta.index);
+    this.lastSnapshotIndex = Math.max(this.lastSnapshotIndex, snap.meta.index);
+    this.proposals.coveredBySnapshot(snap.meta.index);
+  }
+
+  private async applyEntries(entries: readonly Entry[]): Promise<void> {
+    const sm = this.opts.stateMachine;
+    for (const e of entries) {
+      if (e.index <= this.applied) continue;
+      let result: R | undefined;
+      if (e.kind === 'normal') {
+        result = await sm.apply(e.data, e.index);
+      } else if (e.kind === 'config') {
+        // The core applies the change first, so the state machine sees the membership after it.
+        this.node.markApplied(e.index);
+        await sm.applyConfigChange?.(decodeConfigEntry(e.data), e.index, this.node.membership.toConfig());
+      }
+      if (this.stopped) return;
+      this.applied = e.index;
+      this.proposals.applied(e, result);
+      this.events.emit('applied', { index: e.index });
+    }
+    if (this.applied > this.node.log.applied && this.applied <= this.node.log.applying) {
+      this.node.markApplied(this.applied);
+    }
+  }
+
+  private afterApply(): void {
+    for (const w of [...this.appliedWaiters]) if (w.index <= this.applied) w.resolve();
+    const noop = this.node.leaderNoopIndex();
+    if (noop > 0 && this.applied >= noop && this.readyTerm !== this.node.term) {
+      this.readyTerm = this.node.term;
+      this.events.emit('leaderReady', { term: this.node.term });
+    }
+    // Applying may unblock committed entries held back by back-pressure, or a pending config change.
+    this.kick();
+  }
+
+  /** Runs in the apply loop, so the state machine does not move while `snapshot()` is awaited. */
   private async maybeSnapshot(): Promise<void> {
     const threshold = this.opts.snapshotThreshold ?? 1000;
     if (threshold <= 0 || this.applied - this.lastSnapshotIndex < threshold) return;
     const index = this.applied;
     const data = await this.opts.stateMachine.snapshot();
+    if (this.stopped) return;
     const trailing = this.opts.snapshotTrailing ?? 100;
-    const snap = this.node.compact(index, data, trailing);
-    await this.opts.storage.saveSnapshot(snap);
-    const compactTo = Math.max(0, index - trailing);
-    if (compactTo > 0) await this.opts.storage.compact(compactTo);
     this.lastSnapshotIndex = index;
+    // Null when a snapshot from the leader, installed meanwhile, already covers `index`.
+    const snap = this.node.compact(index, data, trailing);
+    if (!snap) return;
+    const compactTo = Math.max(0, index - trailing);
+    await this.withStorage(async () => {
+      await this.opts.storage.saveSnapshot(snap);
+      if (compactTo > 0) await this.opts.storage.compact(compactTo);
+    });
+  }
+
+  // ------------------------------------------------------------ helpers
+
+  private tickMs(): number {
+    return this.opts.tickMs ?? 100;
+  }
+
+  private proposalTimeoutMs(): number {
+    return this.opts.proposalTimeoutMs ?? 10 * this.node.options.electionTicks * this.tickMs();
+  }
+
+  private forwardingEnabled(): boolean {
+    return this.opts.forwarding ?? true;
   }
 
   private fatal(e: unknown): void {
@@ -464,6 +621,12 @@ export class RaftServer<R = unknown> {
     this.events.emit('error', this.failure);
     void this.stop();
   }
+}
+
+function decodeChange(data: Uint8Array): ConfigChange {
+  const entry = decodeConfigEntry(data);
+  if (entry.type === 'bootstrap') throw new Error('raft: a bootstrap entry cannot be proposed');
+  return entry;
 }
 
 /** Per-server default seed so that servers do not share election timeouts. */

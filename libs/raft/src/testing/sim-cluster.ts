@@ -359,9 +359,10 @@ class SimClusterImpl implements SimClusterExt {
     if (!this.snapshotMode || !s.node || ap.lastApplied - ap.lastSnapshot < SNAPSHOT_EVERY) return;
     const index = ap.lastApplied;
     const snap = s.node.compact(index, ap.encodeSnapshot(index));
+    ap.lastSnapshot = index;
+    if (!snap) return; // the leader's snapshot already covers it
     s.storage.saveSnapshotSync(snap);
     s.storage.compactSync(index);
-    ap.lastSnapshot = index;
     this.trace.add(`snapshot ${i} ${index}`);
   }
 

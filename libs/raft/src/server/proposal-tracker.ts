@@ -1,0 +1,143 @@
+import type { Entry } from '../core/types.js';
+import type { Clock, TimerHandle } from '../interfaces/clock.js';
+import {
+  ProposalAbortedError,
+  ProposalCoveredBySnapshotError,
+  ProposalDroppedError,
+  ProposalTimeoutError,
+} from './errors.js';
+
+export interface TrackOptions {
+  readonly timeoutMs: number;
+  readonly signal?: AbortSignal;
+}
+
+/** A proposal from `propose()` until it settles; `index` is 0 until it has a place in the log. */
+export interface PendingProposal<R> {
+  readonly command: Uint8Array;
+  readonly kind: 'normal' | 'config';
+  index: number;
+  term: number;
+  settled: boolean;
+  resolve(result: R | undefined): void;
+  reject(error: Error): void;
+}
+
+/**
+ * Proposals waiting to be applied, keyed by log index once placed. Each settles exactly once:
+ * applied, overwritten, covered by a snapshot, timed out, aborted or stopped.
+ */
+export class ProposalTracker<R> {
+  private readonly byIndex = new Map<number, PendingProposal<R>>();
+  private readonly open = new Set<PendingProposal<R>>();
+
+  constructor(
+    private readonly clock: Clock,
+    /** Whether this server still leads `term` (for the timeout error's `leaderLost`). */
+    private readonly leads: (term: number) => boolean,
+  ) {}
+
+  get size(): number {
+    return this.open.size;
+  }
+
+  create(
+    command: Uint8Array,
+    kind: 'normal' | 'config',
+    options: TrackOptions,
+  ): { pending: PendingProposal<R>; promise: Promise<R | undefined> } {
+    let pending!: PendingProposal<R>;
+    const promise = new Promise<R | undefined>((resolve, reject) => {
+      let timer: TimerHandle | null = null;
+      const { signal } = options;
+      const finish = (): boolean => {
+        if (pending.settled) return false;
+        pending.settled = true;
+        this.open.delete(pending);
+        if (pending.index > 0 && this.byIndex.get(pending.index) === pending)
+          this.byIndex.delete(pending.index);
+        timer?.cancel();
+        signal?.removeEventListener('abort', onAbort);
+        return true;
+      };
+      pending = {
+        command,
+        kind,
+        index: 0,
+        term: 0,
+        settled: false,
+        resolve: (v) => {
+          if (finish()) resolve(v);
+        },
+        reject: (e) => {
+          if (finish()) reject(e);
+        },
+      };
+      const onAbort = (): void => {
+        const placed = pending.index > 0;
+        pending.reject(
+          new ProposalAbortedError(
+            placed ? pending.index : null,
+            placed ? pending.term : null,
+            signal?.reason,
+          ),
+        );
+      };
+      if (options.timeoutMs > 0) {
+        timer = this.clock.setTimeout(() => {
+          const leaderLost = pending.index === 0 || !this.leads(pending.term);
+          pending.reject(
+            new ProposalTimeoutError(pending.index, pending.term, options.timeoutMs, leaderLost),
+          );
+        }, options.timeoutMs);
+      }
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.open.add(pending);
+    });
+    return { pending, promise };
+  }
+
+  /** The proposal now sits at (index, term) in the log. */
+  place(pending: PendingProposal<R>, index: number, term: number): void {
+    if (pending.settled) return;
+    pending.index = index;
+    pending.term = term;
+    const previous = this.byIndex.get(index);
+    // An older proposal at the same index lost its place to this one: it will never apply.
+    if (previous && previous !== pending) previous.reject(new ProposalDroppedError(index, previous.term));
+    this.byIndex.set(index, pending);
+  }
+
+  /** Entry `e` was applied with `result`; settles whichever proposal waited at its index. */
+  applied(e: Entry, result: R | undefined): void {
+    const p = this.byIndex.get(e.index);
+    if (!p) return;
+    if (p.term === e.term) p.resolve(result);
+    else p.reject(new ProposalDroppedError(e.index, p.term));
+  }
+
+  /**
+   * `entries` replace the log from entries[0].index on: a waiting proposal at or after that index
+   * whose (index, term) is not among them was overwritten by a new leader and will never apply.
+   */
+  dropOverwritten(entries: readonly Entry[]): void {
+    if (entries.length === 0 || this.byIndex.size === 0) return;
+    const first = entries[0].index;
+    for (const p of [...this.byIndex.values()]) {
+      if (p.index < first) continue;
+      const e = p.index - first < entries.length ? entries[p.index - first] : undefined;
+      if (!e || e.term !== p.term) p.reject(new ProposalDroppedError(p.index, p.term));
+    }
+  }
+
+  /** A snapshot from the leader replaced the log up to `index`: those outcomes are unknown here. */
+  coveredBySnapshot(index: number): void {
+    for (const p of [...this.byIndex.values()]) {
+      if (p.index <= index) p.reject(new ProposalCoveredBySnapshotError(p.index, index));
+    }
+  }
+
+  rejectAll(error: Error): void {
+    for (const p of [...this.open]) p.reject(error);
+  }
+}
