@@ -1,3 +1,7 @@
 export * from './gen/helloworld/v1/greeter.js';
 export { PROTO_ROOT, protoFile } from './proto-files.js';
 export * as raftV1 from './gen/flotilla/raft/v1/raft.js';
+/** etcd's v3 API (vendored under proto/etcd, Apache-2.0): served by flotilla-store. */
+export * as etcdserverpb from './gen/etcd/etcdserverpb/rpc.js';
+export * as mvccpb from './gen/etcd/mvccpb/kv.js';
+export * as authpb from './gen/etcd/authpb/auth.js';
