@@ -19,3 +19,4 @@ export {
 } from './child-processes.js';
 export { isProcessAlive } from './process-state.js';
 export { checkHealth, waitForServing } from './grpc-health.js';
+export * from './linearizability/index.js';
