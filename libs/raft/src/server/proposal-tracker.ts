@@ -117,16 +117,18 @@ export class ProposalTracker<R> {
   }
 
   /**
-   * `entries` replace the log from entries[0].index on: a waiting proposal at or after that index
-   * whose (index, term) is not among them was overwritten by a new leader and will never apply.
+   * `entries` were just persisted, replacing the log from entries[0].index on. A waiting proposal
+   * at or after that index whose entry is no longer in the log with its term was overwritten by
+   * a new leader and will never apply. Beyond `entries`, the in-memory log (`termAt`) tells:
+   * proposals appended while this write was in flight are there, not overwritten.
    */
-  dropOverwritten(entries: readonly Entry[]): void {
+  dropOverwritten(entries: readonly Entry[], termAt: (index: number) => number | undefined): void {
     if (entries.length === 0 || this.byIndex.size === 0) return;
     const first = entries[0].index;
     for (const p of [...this.byIndex.values()]) {
       if (p.index < first) continue;
-      const e = p.index - first < entries.length ? entries[p.index - first] : undefined;
-      if (!e || e.term !== p.term) p.reject(new ProposalDroppedError(p.index, p.term));
+      const term = p.index - first < entries.length ? entries[p.index - first].term : termAt(p.index);
+      if (term !== p.term) p.reject(new ProposalDroppedError(p.index, p.term));
     }
   }
 

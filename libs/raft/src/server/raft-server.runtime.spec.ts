@@ -92,6 +92,30 @@ describe('RaftServer runtime: batching, pipelining, back-pressure, typed errors'
     expect(p.value()).toBeUndefined();
   });
 
+  it('keeps proposals made while the leader’s write is in flight (they are not overwritten)', async () => {
+    h = new Harness();
+    const storages = new Map<string, GatedStorage>();
+    for (const id of IDS) {
+      const s = new GatedStorage();
+      storages.set(id, s);
+      await h.add(id, IDS, 0, s);
+    }
+    const leader = await h.leader();
+    await h.run(leader.server.propose(enc.encode('warm=1')));
+    const leaderStorage = storages.get(leader.server.id) as GatedStorage;
+    leaderStorage.hold();
+    const first = Array.from({ length: 10 }, (_, i) => outcome(leader.server.propose(enc.encode(`a${i}=1`))));
+    await h.clock.advance(5); // the first batch's write is now in flight
+    const second = Array.from({ length: 10 }, (_, i) =>
+      outcome(leader.server.propose(enc.encode(`b${i}=1`))),
+    );
+    await h.clock.advance(5);
+    leaderStorage.release();
+    const all = [...first, ...second];
+    for (let t = 0; t < 2000 && !all.every((p) => p.done()); t += 10) await h.clock.advance(10);
+    for (const p of all) expect(p.value()).toBeUndefined();
+  });
+
   it('fails proposals fast with OverloadedError beyond maxUncommittedBytes, and recovers', async () => {
     await cluster({ raft: { maxUncommittedBytes: 1000 } });
     const leader = await h.leader();

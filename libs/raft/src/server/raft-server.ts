@@ -190,6 +190,21 @@ export class RaftServer<R = unknown> {
     return this.node.role === 'leader';
   }
 
+  /** The current term (cheaper than `status()`, for response headers). */
+  get term(): number {
+    return this.node.term;
+  }
+
+  /** The leader this server knows of, or null. */
+  get leader(): NodeId | null {
+    return this.node.leader;
+  }
+
+  /** The highest index applied to the state machine here. */
+  get appliedIndex(): number {
+    return this.applied;
+  }
+
   /** Leader of the current term with its no-op applied. */
   isLeaderReady(): boolean {
     return this.node.role === 'leader' && this.readyTerm === this.node.term;
@@ -489,7 +504,7 @@ export class RaftServer<R = unknown> {
         await this.withStorage(() => this.opts.storage.save(update));
       }
       if (this.stopped) return;
-      this.proposals.dropOverwritten(rd.entries);
+      this.proposals.dropOverwritten(rd.entries, (index) => this.node.log.term(index));
       if (!rd.sendBeforePersist) this.send(rd);
       this.node.markPersisted(rd);
       this.onForwardedResults(rd.forwardedProposals);
