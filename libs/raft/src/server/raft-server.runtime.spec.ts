@@ -309,3 +309,19 @@ describe('RaftServer runtime: snapshots racing each other', () => {
 });
 
 export type { Member };
+
+describe('RaftServer runtime: a single-member cluster', () => {
+  let h: Harness;
+  afterEach(async () => {
+    await h.stopAll();
+  });
+
+  it('serves linearizable reads (the read index is confirmed before the request returns)', async () => {
+    h = new Harness();
+    const solo = await h.add('n0', ['n0']);
+    await h.leader();
+    await h.run(solo.server.propose(enc.encode('a=1')));
+    await h.run(solo.server.linearizableRead(), 1000);
+    expect(solo.kv.data.get('a')).toBe('1');
+  });
+});

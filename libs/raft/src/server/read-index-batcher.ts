@@ -126,11 +126,12 @@ export class ReadIndexBatcher {
 
   private start(waiters: Waiter[]): void {
     const context = `${this.prefix}/${this.seq++}`;
+    // Registered first: a single-voter leader may confirm the round before `request` returns.
+    this.rounds.set(context, { waiters, sentAt: this.clock.now() });
     const error = this.request(context);
     if (error) {
+      this.rounds.delete(context);
       for (const w of waiters) w.reject(error);
-      return;
     }
-    this.rounds.set(context, { waiters, sentAt: this.clock.now() });
   }
 }
