@@ -1,9 +1,11 @@
 import { status as GrpcStatus, type ServiceError, type sendUnaryData, Metadata } from '@grpc/grpc-js';
 import { raftV1 } from '@flotilla/proto';
+import type { Storage } from '../interfaces/storage.js';
 import type { RaftServer } from '../server/raft-server.js';
 import { NotLeaderError } from '../server/errors.js';
-import type { ExtraService } from '../transport/grpc-transport.js';
+import type { ExtraService, GrpcTransport } from '../transport/grpc-transport.js';
 import { encodePut, type KvStateMachine } from './kv-state-machine.js';
+import { statusResponse } from './node-status.js';
 
 /** Until the server has started, calls fail with UNAVAILABLE. */
 export class ServerNotStartedError extends Error {
@@ -13,27 +15,35 @@ export class ServerNotStartedError extends Error {
   }
 }
 
+/** What the control service serves from, once everything has started. */
+export interface ControlledNode {
+  readonly server: RaftServer<number>;
+  readonly storage: Storage;
+  readonly transport: GrpcTransport;
+}
+
 /**
  * The RaftNodeControl gRPC service of the example node: writes, reads and status. It is served
- * by the transport's gRPC server, which exists before the RaftServer, hence `getServer`.
+ * by the transport's gRPC server, which exists before the RaftServer, hence `getNode`.
+ * Propose puts no limit of its own on key or value size: the gRPC message limit applies.
  */
-export function controlService(getServer: () => RaftServer<number> | null, kv: KvStateMachine): ExtraService {
-  const started = (): RaftServer<number> => {
-    const server = getServer();
-    if (!server) throw new ServerNotStartedError();
-    return server;
+export function controlService(getNode: () => ControlledNode | null, kv: KvStateMachine): ExtraService {
+  const started = (): ControlledNode => {
+    const node = getNode();
+    if (!node) throw new ServerNotStartedError();
+    return node;
   };
   const implementation: raftV1.RaftNodeControlServer = {
     propose: (call, callback) => {
       respond(callback, async () => {
-        const server = started();
+        const { server } = started();
         const index = await server.propose(encodePut(call.request.key, call.request.value));
         return { index: index ?? 0 };
       });
     },
     read: (call, callback) => {
       respond(callback, async () => {
-        const server = started();
+        const { server } = started();
         if (!call.request.local) await server.linearizableRead();
         const value = kv.get(call.request.key);
         return { found: value !== undefined, value: value ?? '', appliedIndex: kv.applied };
@@ -41,17 +51,8 @@ export function controlService(getServer: () => RaftServer<number> | null, kv: K
     },
     status: (_call, callback) => {
       respond(callback, async () => {
-        const s = started().status();
-        return {
-          id: s.id,
-          role: s.role,
-          term: s.term,
-          leader: s.leader ?? '',
-          commitIndex: s.commitIndex,
-          appliedIndex: s.appliedIndex,
-          lastIndex: s.lastIndex,
-          snapshotIndex: s.snapshotIndex,
-        };
+        const { server, storage, transport } = started();
+        return statusResponse(server.status(), storage.stats?.(), transport.stats());
       });
     },
   };

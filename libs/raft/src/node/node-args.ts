@@ -1,8 +1,15 @@
 import { parseArgs } from 'node:util';
 import type { NodeId } from '../core/types.js';
 
+/** Used when --cluster-id is not given: fine for one cluster, give each cluster its own otherwise. */
+export const DEFAULT_CLUSTER_ID = 'flotilla';
+
 export interface NodeArgs {
   readonly id: NodeId;
+  /** Stamped on every Raft message and recorded in the data dir; other clusters' messages are dropped. */
+  readonly clusterId: string;
+  /** Join an existing cluster: never write a bootstrap configuration (the leader adds this server). */
+  readonly join: boolean;
   readonly port: number;
   /** Peer id -> "host:port" (this server excluded). */
   readonly peers: Readonly<Record<NodeId, string>>;
@@ -15,6 +22,7 @@ export interface NodeArgs {
 
 export const USAGE =
   'usage: raft-node-main --id ID --port PORT --peers ID=HOST:PORT,... --data-dir DIR ' +
+  `[--cluster-id ${DEFAULT_CLUSTER_ID}] [--join] ` +
   '[--tick-ms 100] [--snapshot-threshold 1000] [--snapshot-trailing 100] [--segment-bytes 1048576]';
 
 /** Parses the command line; throws with USAGE on anything missing or malformed. */
@@ -23,6 +31,8 @@ export function parseNodeArgs(argv: readonly string[]): NodeArgs {
     args: [...argv],
     options: {
       id: { type: 'string' },
+      'cluster-id': { type: 'string', default: DEFAULT_CLUSTER_ID },
+      join: { type: 'boolean', default: false },
       port: { type: 'string' },
       peers: { type: 'string', default: '' },
       'data-dir': { type: 'string' },
@@ -48,6 +58,8 @@ export function parseNodeArgs(argv: readonly string[]): NodeArgs {
   }
   return {
     id: values.id ?? fail('--id is required'),
+    clusterId: values['cluster-id'] || fail('--cluster-id must not be empty'),
+    join: values.join ?? false,
     port: int('port', values.port, 0),
     peers,
     dataDir: values['data-dir'] ?? fail('--data-dir is required'),

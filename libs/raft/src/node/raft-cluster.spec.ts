@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it, onTestFailed } from 'vitest';
 const MAIN = fileURLToPath(new URL('../../dist/node/raft-node-main.js', import.meta.url));
 const RPC_DEADLINE_MS = 2000;
 const IDS = ['n1', 'n2', 'n3'];
+const CLUSTER_ID = 'raft-cluster-spec';
 
 type Callback<T> = (error: ServiceError | null, response: T) => void;
 
@@ -61,15 +62,16 @@ interface Member {
   log: string;
 }
 
-/** Three raft-node-main processes on loopback, each with its own data directory. */
+/** raft-node-main processes on loopback (three unless told), each with its own data directory. */
 class Cluster {
   readonly members = new Map<string, Member>();
 
   constructor(
     private readonly root: string,
     ports: number[],
+    ids: readonly string[] = IDS,
   ) {
-    IDS.forEach((id, i) => {
+    ids.forEach((id, i) => {
       this.members.set(id, {
         id,
         port: ports[i],
@@ -92,7 +94,7 @@ class Cluster {
     return [...this.members.values()].filter((m) => m.child !== null);
   }
 
-  async start(id: string): Promise<void> {
+  async start(id: string, extraArgs: readonly string[] = []): Promise<void> {
     const m = this.member(id);
     const peers = [...this.members.values()]
       .filter((p) => p.id !== id)
@@ -107,6 +109,8 @@ class Cluster {
       peers.join(','),
       '--data-dir',
       m.dir,
+      '--cluster-id',
+      CLUSTER_ID,
     ];
     // Fast ticks for a quick test; small thresholds so snapshots, compaction and segment rolling happen.
     args.push(
@@ -118,6 +122,7 @@ class Cluster {
       '5',
       '--segment-bytes',
       '2048',
+      ...extraArgs,
     );
     const child = spawnTracked(process.execPath, args);
     m.child = child;
@@ -201,21 +206,39 @@ class Cluster {
   }
 }
 
-describe('three raft-node-main processes with gRPC transport and file storage', () => {
-  let cluster: Cluster | null = null;
+describe('raft-node-main processes with gRPC transport and file storage', () => {
+  const clusters: Cluster[] = [];
 
   afterEach(async () => {
-    await cluster?.destroy();
-    cluster = null;
+    for (const c of clusters.splice(0)) await c.destroy();
   });
 
-  it('elects, replicates, survives a SIGKILLed leader and a full restart without losing acknowledged writes', async () => {
+  async function newCluster(ids: readonly string[] = IDS): Promise<Cluster> {
     const root = await mkdtemp(join(tmpdir(), 'raft-cluster-'));
-    const c = new Cluster(root, await freePorts(3));
-    cluster = c;
+    const c = new Cluster(root, await freePorts(ids.length), ids);
+    clusters.push(c);
     onTestFailed(() => {
       console.error(c.dump());
     });
+    return c;
+  }
+
+  it('--join: a lone joining server writes no configuration and never campaigns', async () => {
+    const joining = await newCluster(['joiner']);
+    const bootstrapping = await newCluster(['loner']);
+    await joining.start('joiner', ['--join']);
+    await bootstrapping.start('loner');
+    // The bootstrapping one elects itself (its configuration is itself alone) ...
+    expect(await bootstrapping.leader()).toBe('loner');
+    // ... while the joining one, given the same time and more than two election timeouts (20
+    // ticks of 50 ms at most each), has no configuration and stays an empty follower.
+    await new Promise((r) => setTimeout(r, 2500));
+    const s = await joining.member('joiner').client.status();
+    expect(s).toMatchObject({ role: 'follower', leader: '', term: 0, lastIndex: 0, commitIndex: 0 });
+  }, 60_000);
+
+  it('elects, replicates, survives a SIGKILLed leader and a full restart without losing acknowledged writes', async () => {
+    const c = await newCluster();
     const acked = new Map<string, string>();
     const write = async (key: string, value: string): Promise<void> => {
       await c.put(key, value);
@@ -227,6 +250,16 @@ describe('three raft-node-main processes with gRPC transport and file storage', 
     const first = await c.leader();
     for (let i = 0; i < 25; i++) await write(`k${i}`, `v${i}`);
     for (const id of IDS) await c.converged(id, acked);
+    // The counters a benchmark reads: every save synced, messages flowing both ways with each peer.
+    const counters = await c.member(first).client.status();
+    expect(Number(counters.storageSaves)).toBeGreaterThan(0);
+    expect(Number(counters.storageSyncs)).toBeGreaterThanOrEqual(Number(counters.storageSaves));
+    expect(counters.peers.map((p) => p.id)).toEqual(IDS.filter((id) => id !== first));
+    for (const p of counters.peers) {
+      expect(Number(p.sent)).toBeGreaterThan(0);
+      expect(Number(p.received)).toBeGreaterThan(0);
+    }
+    expect(Number(counters.messagesSent)).toBe(counters.peers.reduce((n, p) => n + Number(p.sent), 0));
 
     // 2. The leader dies without warning; the other two elect a new one and keep accepting writes.
     await c.kill(first);

@@ -3,29 +3,35 @@ import { SystemClock } from '../memory/system-clock.js';
 import { RaftServer } from '../server/raft-server.js';
 import { FileStorage } from '../storage/file-storage.js';
 import { GrpcTransport } from '../transport/grpc-transport.js';
-import { controlService } from './control-service.js';
+import { controlService, type ControlledNode } from './control-service.js';
 import { KvStateMachine } from './kv-state-machine.js';
 import { parseNodeArgs } from './node-args.js';
 
 /**
  * A Raft key-value server: file storage in --data-dir; Raft transport and the RaftNodeControl
  * API on 127.0.0.1:--port. Prints one JSON line {"event":"listening",...} once serving.
- * The initial members are this server and --peers; a restart recovers from --data-dir.
+ * The initial members are this server and --peers, unless --join: then the server starts with
+ * no configuration and waits for the cluster's leader to add it. A restart recovers from --data-dir.
  */
 async function main(): Promise<void> {
   const args = parseNodeArgs(process.argv.slice(2));
-  const storage = await FileStorage.open(args.dataDir, { segmentBytes: args.segmentBytes });
+  const storage = await FileStorage.open(args.dataDir, {
+    segmentBytes: args.segmentBytes,
+    clusterId: args.clusterId,
+  });
   const kv = new KvStateMachine();
-  let server: RaftServer<number> | null = null;
+  let node: ControlledNode | null = null;
   const transport = await GrpcTransport.start({
     id: args.id,
+    clusterId: args.clusterId,
     port: args.port,
     peers: args.peers,
-    services: [controlService(() => server, kv)],
+    services: [controlService(() => node, kv)],
   });
-  server = await RaftServer.start<number>({
+  const server = await RaftServer.start<number>({
     id: args.id,
-    bootstrap: { voters: [args.id, ...Object.keys(args.peers)].sort(), learners: [] },
+    // A joining server must not write a configuration of its own: it learns the cluster's from the leader.
+    bootstrap: args.join ? undefined : { voters: [args.id, ...Object.keys(args.peers)].sort(), learners: [] },
     storage,
     transport,
     stateMachine: kv,
@@ -34,15 +40,15 @@ async function main(): Promise<void> {
     snapshotThreshold: args.snapshotThreshold,
     snapshotTrailing: args.snapshotTrailing,
   });
-  const running = server;
+  node = { server, storage, transport };
   let stopping = false;
   const shutdown = async (code: number): Promise<void> => {
     if (stopping) return;
     stopping = true;
-    await running.stop(); // also closes the storage once its last write is done
+    await server.stop(); // also closes the storage once its last write is done
     process.exit(code);
   };
-  running.events.on('error', (e) => {
+  server.events.on('error', (e) => {
     process.stderr.write(`raft server ${args.id} failed: ${e.stack ?? e.message}\n`);
     void shutdown(1);
   });

@@ -14,8 +14,9 @@ async function start(
   peers: Record<string, string>,
   port = 0,
   queueLimit?: number,
+  clusterId = 'test-cluster',
 ): Promise<GrpcTransport> {
-  const t = await GrpcTransport.start({ id, port, peers, queueLimit });
+  const t = await GrpcTransport.start({ id, clusterId, port, peers, queueLimit });
   open.push(t);
   return t;
 }
@@ -98,6 +99,147 @@ describe('GrpcTransport', () => {
     a.send(heartbeat('a', 'b', 2));
     await waitFor(() => atB.length === 1, { timeoutMs: 5000, what: 'the message to b' });
     expect(atB[0]).toEqual(heartbeat('a', 'b', 2));
+  });
+
+  it('delivers a burst queued in one turn, in order, and counts it per peer', async () => {
+    const b = await start('b', {});
+    const a = await start('a', { b: `127.0.0.1:${b.port}` });
+    const atB = collect(b);
+    const data = new Uint8Array(256).fill(1);
+    for (let i = 1; i <= 3000; i++) {
+      a.send({
+        type: 'append',
+        from: 'a',
+        to: 'b',
+        term: 2,
+        prevIndex: i - 1,
+        prevTerm: 2,
+        commit: 0,
+        entries: [{ index: i, term: 2, kind: 'normal', data }],
+      });
+    }
+    await waitFor(() => atB.length === 3000, { timeoutMs: 10_000, what: 'the whole burst' });
+    expect(atB.map((m) => (m.type === 'append' ? m.entries[0].index : -1))).toEqual(
+      Array.from({ length: 3000 }, (_, i) => i + 1),
+    );
+    expect(a.stats()).toMatchObject({ sent: 3000, dropped: 0, peers: { b: { sent: 3000, queued: 0 } } });
+    expect(b.stats()).toMatchObject({ received: 3000, peers: {} });
+  });
+
+  it('splits a burst bigger than a batch, sending an oversized message on its own, in order', async () => {
+    const b = await start('b', {});
+    const a = await start('a', { b: `127.0.0.1:${b.port}` });
+    const atB = collect(b);
+    const chunk: Message = {
+      type: 'snapshot',
+      from: 'a',
+      to: 'b',
+      term: 2,
+      meta: { index: 10, term: 2, config: { voters: ['a', 'b'], learners: [] } },
+      offset: 0,
+      totalBytes: 3 << 20,
+      data: new Uint8Array(3 << 20).fill(5),
+      done: true,
+    };
+    const append = (i: number): Message => ({
+      type: 'append',
+      from: 'a',
+      to: 'b',
+      term: 2,
+      prevIndex: 10 + i,
+      prevTerm: 2,
+      commit: 10,
+      entries: [{ index: 11 + i, term: 2, kind: 'normal', data: new Uint8Array(400 << 10).fill(i) }],
+    });
+    const burst = [chunk, ...Array.from({ length: 6 }, (_, i) => append(i)), heartbeat('a', 'b', 16)];
+    for (const m of burst) a.send(m);
+    await waitFor(() => atB.length === burst.length, { timeoutMs: 10_000, what: 'the whole burst' });
+    // Deep equality on megabytes of data is slow: compare the bytes with Buffer.equals.
+    const payload = (m: Message): Uint8Array =>
+      m.type === 'snapshot' ? m.data : m.type === 'append' ? m.entries[0].data : new Uint8Array();
+    expect(atB.map((m) => m.type)).toEqual(burst.map((m) => m.type));
+    atB.forEach((m, i) => expect(Buffer.from(payload(m)).equals(payload(burst[i]))).toBe(true));
+    expect(atB.at(-1)).toEqual(heartbeat('a', 'b', 16));
+  });
+
+  it('drops (counting) what is queued for a peer when it is removed', async () => {
+    const b = await start('b', {});
+    const a = await start('a', { b: `127.0.0.1:${b.port}` });
+    for (let i = 0; i < 10; i++) a.send(heartbeat('a', 'b', i));
+    a.removePeer('b'); // in the same turn: nothing was written yet
+    expect(a.stats()).toMatchObject({ sent: 0, dropped: 10, peers: {} });
+  });
+
+  it('rejects (counting) messages from another cluster and delivers those from its own', async () => {
+    const b = await start('b', {}, 0, undefined, 'cluster-b');
+    const stranger = await start('a', { b: `127.0.0.1:${b.port}` }, 0, undefined, 'cluster-x');
+    const member = await start('c', { b: `127.0.0.1:${b.port}` }, 0, undefined, 'cluster-b');
+    const atB = collect(b);
+    for (let i = 1; i <= 5; i++) stranger.send(heartbeat('a', 'b', i));
+    await waitFor(() => b.stats().rejectedCluster === 5, { timeoutMs: 10_000, what: 'the rejections' });
+    member.send(heartbeat('c', 'b', 7));
+    await waitFor(() => atB.length === 1, { timeoutMs: 10_000, what: 'the same-cluster message' });
+    expect(atB).toEqual([heartbeat('c', 'b', 7)]);
+    expect(b.stats()).toMatchObject({ received: 1, rejectedCluster: 5, rejected: 0 });
+    expect(stranger.stats().peers.b.sent).toBe(5);
+  });
+
+  it('refuses an empty cluster id', async () => {
+    await expect(start('a', {}, 0, undefined, '')).rejects.toThrow(/clusterId/);
+  });
+
+  it('adds a peer at run time, stops sending to a removed one, and takes it back', async () => {
+    const a = await start('a', {});
+    const b = await start('b', {});
+    const atB = collect(b);
+    a.send(heartbeat('a', 'b', 1)); // not a peer yet: dropped silently
+    a.addPeer('b', `127.0.0.1:${b.port}`);
+    a.send(heartbeat('a', 'b', 2));
+    await waitFor(() => atB.length === 1, { timeoutMs: 10_000, what: 'delivery to the added peer' });
+    expect(atB[0]).toEqual(heartbeat('a', 'b', 2));
+
+    a.removePeer('b');
+    expect(a.stats().peers.b).toBeUndefined();
+    a.send(heartbeat('a', 'b', 3));
+    // A later message to a peer that is still there proves the removed one's would have arrived by now.
+    const c = await start('c', {});
+    const atC = collect(c);
+    a.addPeer('c', `127.0.0.1:${c.port}`);
+    a.send(heartbeat('a', 'c', 4));
+    await waitFor(() => atC.length === 1, { timeoutMs: 10_000, what: 'delivery to c' });
+    expect(atB).toHaveLength(1);
+
+    a.addPeer('b', `127.0.0.1:${b.port}`);
+    a.send(heartbeat('a', 'b', 5));
+    await waitFor(() => atB.length === 2, { timeoutMs: 10_000, what: 'delivery to the re-added peer' });
+    expect(atB[1]).toEqual(heartbeat('a', 'b', 5));
+    // Counters carry over a removal: totals never go backwards.
+    expect(a.stats()).toMatchObject({ sent: 3, peers: { b: { sent: 2 }, c: { sent: 1 } } });
+  });
+
+  it('moves a peer to a new address', async () => {
+    const old = await start('b', {});
+    const moved = await start('b', {});
+    const atOld = collect(old);
+    const atMoved = collect(moved);
+    const a = await start('a', { b: `127.0.0.1:${old.port}` });
+    a.send(heartbeat('a', 'b', 1));
+    await waitFor(() => atOld.length === 1, { timeoutMs: 10_000, what: 'delivery to the old address' });
+    a.addPeer('b', `127.0.0.1:${moved.port}`);
+    a.send(heartbeat('a', 'b', 2));
+    await waitFor(() => atMoved.length === 1, { timeoutMs: 10_000, what: 'delivery to the new address' });
+    expect(atOld).toHaveLength(1);
+    expect(a.stats().peers.b).toMatchObject({ sent: 2, received: 0 });
+  });
+
+  it('counts messages received per peer', async () => {
+    const a = await start('a', {});
+    const b = await start('b', { a: `127.0.0.1:${a.port}` });
+    collect(a);
+    a.addPeer('b', `127.0.0.1:${b.port}`);
+    for (let i = 0; i < 3; i++) b.send(heartbeat('b', 'a', i));
+    await waitFor(() => a.stats().received === 3, { timeoutMs: 10_000, what: 'the messages' });
+    expect(a.stats().peers.b.received).toBe(3);
   });
 
   it('close() stops delivery and releases the port', async () => {

@@ -62,12 +62,41 @@ const SAMPLES: Record<MessageType, Message[]> = {
   ],
   'snapshot-resp': [{ ...env, type: 'snapshot-resp', snapshotIndex: 100, nextOffset: 128 }],
   'timeout-now': [{ ...env, type: 'timeout-now' }],
+  propose: [
+    {
+      ...env,
+      term: 0,
+      type: 'propose',
+      id: 2 ** 40 + 3,
+      commands: [
+        { kind: 'normal', data: bytes(1, 2, 3) },
+        { kind: 'config', data: bytes(123) },
+        { kind: 'normal', data: bytes() },
+      ],
+    },
+    { ...env, term: 0, type: 'propose', id: 0, commands: [] },
+  ],
+  'propose-resp': [
+    { ...env, type: 'propose-resp', id: 17, index: 2 ** 35, entryTerm: 7, reject: '' },
+    { ...env, type: 'propose-resp', id: 18, index: 0, entryTerm: 0, reject: 'not-leader' },
+  ],
+  'read-index': [
+    { ...env, term: 0, type: 'read-index', context: 'n2/41' },
+    { ...env, term: 0, type: 'read-index', context: '' },
+  ],
+  'read-index-resp': [
+    { ...env, type: 'read-index-resp', context: 'n2/41', index: 96, reject: false },
+    { ...env, type: 'read-index-resp', context: 'n2/42', index: 0, reject: true },
+  ],
 };
 
 /** Through the codec and protobuf bytes and back, as the transport does. */
 function roundTrip(m: Message): Message {
-  const wire = raftV1.RaftMessage.decode(raftV1.RaftMessage.encode(toWire(m)).finish());
-  return fromWire(wire);
+  return fromWire(throughBytes(toWire(m, 'cluster-a')));
+}
+
+function throughBytes(w: raftV1.RaftMessage): raftV1.RaftMessage {
+  return raftV1.RaftMessage.decode(raftV1.RaftMessage.encode(w).finish());
 }
 
 describe('message codec', () => {
@@ -81,13 +110,34 @@ describe('message codec', () => {
     });
   }
 
-  it('decodes entry data to plain Uint8Arrays', () => {
+  it('decodes entry and forwarded command data to plain Uint8Arrays', () => {
     const back = roundTrip(SAMPLES.append[0]);
     if (back.type !== 'append') throw new Error('not an append');
     expect(Object.getPrototypeOf(back.entries[0].data)).toBe(Uint8Array.prototype);
+    const forwarded = roundTrip(SAMPLES.propose[0]);
+    if (forwarded.type !== 'propose') throw new Error('not a propose');
+    expect(Object.getPrototypeOf(forwarded.commands[0].data)).toBe(Uint8Array.prototype);
+  });
+
+  it('stamps the cluster id on every message', () => {
+    for (const m of Object.values(SAMPLES).flat()) {
+      expect(throughBytes(toWire(m, 'cluster-a')).clusterId).toBe('cluster-a');
+    }
   });
 
   it('rejects a message without a body', () => {
-    expect(() => fromWire({ from: 'a', to: 'b', term: 1 })).toThrow(MessageDecodeError);
+    expect(() => fromWire({ from: 'a', to: 'b', term: 1, clusterId: 'c' })).toThrow(MessageDecodeError);
+  });
+
+  it('rejects a forwarded no-op or an unknown command kind', () => {
+    const wire = (kind: raftV1.EntryKind): raftV1.RaftMessage => ({
+      from: 'a',
+      to: 'b',
+      term: 0,
+      clusterId: 'c',
+      propose: { id: 1, commands: [{ kind, data: Buffer.alloc(0) }] },
+    });
+    expect(() => fromWire(wire(raftV1.EntryKind.ENTRY_KIND_NOOP))).toThrow(MessageDecodeError);
+    expect(() => fromWire(wire(raftV1.EntryKind.ENTRY_KIND_UNSPECIFIED))).toThrow(MessageDecodeError);
   });
 });

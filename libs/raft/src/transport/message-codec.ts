@@ -1,5 +1,5 @@
 import { raftV1 } from '@flotilla/proto';
-import type { Message } from '../core/messages.js';
+import type { ForwardedCommand, Message } from '../core/messages.js';
 import type { Entry, EntryKind, MembershipConfig, SnapshotMeta } from '../core/types.js';
 
 type Wire = raftV1.RaftMessage;
@@ -18,9 +18,9 @@ export class MessageDecodeError extends Error {
   }
 }
 
-/** Core Message -> protobuf RaftMessage. */
-export function toWire(m: Message): Wire {
-  const w: Wire = { from: m.from, to: m.to, term: m.term };
+/** Core Message -> protobuf RaftMessage, stamped with the sender's cluster. */
+export function toWire(m: Message, clusterId: string): Wire {
+  const w: Wire = { from: m.from, to: m.to, term: m.term, clusterId };
   switch (m.type) {
     case 'vote':
     case 'pre-vote':
@@ -67,63 +67,88 @@ export function toWire(m: Message): Wire {
     case 'timeout-now':
       w.timeoutNow = {};
       break;
+    case 'propose':
+      w.propose = { id: m.id, commands: m.commands.map(commandToWire) };
+      break;
+    case 'propose-resp':
+      w.proposeResponse = { id: m.id, index: m.index, entryTerm: m.entryTerm, reject: m.reject };
+      break;
+    case 'read-index':
+      w.readIndex = { context: m.context };
+      break;
+    case 'read-index-resp':
+      w.readIndexResponse = { context: m.context, index: m.index, reject: m.reject };
+      break;
   }
   return w;
 }
 
-/** Protobuf RaftMessage -> core Message; throws MessageDecodeError if no body is set. */
+/**
+ * Protobuf RaftMessage -> core Message; throws MessageDecodeError if no body is set. The cluster
+ * id is the transport's business (checked before decoding) and is not part of the core Message.
+ */
 export function fromWire(w: Wire): Message {
-  const env = { from: w.from, to: w.to, term: w.term };
-  if (w.vote) {
-    const v = w.vote;
-    return {
-      ...env,
-      type: v.preVote ? 'pre-vote' : 'vote',
-      lastIndex: v.lastIndex,
-      lastTerm: v.lastTerm,
-      force: v.force,
-    };
-  }
-  if (w.voteResponse) {
-    return {
-      ...env,
-      type: w.voteResponse.preVote ? 'pre-vote-resp' : 'vote-resp',
-      granted: w.voteResponse.granted,
-    };
-  }
+  // Literal objects, no spread of a shared envelope: this runs for every message received.
+  const { from, to, term } = w;
   if (w.append) {
     const a = w.append;
+    const entries = a.entries.map(entryFromWire);
     return {
-      ...env,
       type: 'append',
+      from,
+      to,
+      term,
       prevIndex: a.prevIndex,
       prevTerm: a.prevTerm,
-      entries: a.entries.map(entryFromWire),
+      entries,
       commit: a.commit,
     };
   }
   if (w.appendResponse) {
     const r = w.appendResponse;
     return {
-      ...env,
       type: 'append-resp',
+      from,
+      to,
+      term,
       index: r.index,
       reject: r.reject,
       hintIndex: r.hintIndex,
       hintTerm: r.hintTerm,
     };
   }
-  if (w.heartbeat)
-    return { ...env, type: 'heartbeat', commit: w.heartbeat.commit, context: w.heartbeat.context ?? null };
-  if (w.heartbeatResponse)
-    return { ...env, type: 'heartbeat-resp', context: w.heartbeatResponse.context ?? null };
+  if (w.heartbeat) {
+    return {
+      type: 'heartbeat',
+      from,
+      to,
+      term,
+      commit: w.heartbeat.commit,
+      context: w.heartbeat.context ?? null,
+    };
+  }
+  if (w.heartbeatResponse) {
+    return { type: 'heartbeat-resp', from, to, term, context: w.heartbeatResponse.context ?? null };
+  }
+  if (w.vote) {
+    const v = w.vote;
+    const type = v.preVote ? 'pre-vote' : 'vote';
+    return { type, from, to, term, lastIndex: v.lastIndex, lastTerm: v.lastTerm, force: v.force };
+  }
+  if (w.voteResponse) {
+    const type = w.voteResponse.preVote ? 'pre-vote-resp' : 'vote-resp';
+    return { type, from, to, term, granted: w.voteResponse.granted };
+  }
   if (w.snapshot) {
     const s = w.snapshot;
     if (!s.meta) throw new MessageDecodeError('snapshot chunk without meta');
+    const meta = metaFromWire(s.meta);
     return {
-      ...env,
       type: 'snapshot',
-      meta: metaFromWire(s.meta),
+      from,
+      to,
+      term,
+      meta,
       offset: s.offset,
       totalBytes: s.totalBytes,
       data: asBytes(s.data),
@@ -132,10 +157,39 @@ export function fromWire(w: Wire): Message {
   }
   if (w.snapshotResponse) {
     const r = w.snapshotResponse;
-    return { ...env, type: 'snapshot-resp', snapshotIndex: r.snapshotIndex, nextOffset: r.nextOffset };
+    return {
+      type: 'snapshot-resp',
+      from,
+      to,
+      term,
+      snapshotIndex: r.snapshotIndex,
+      nextOffset: r.nextOffset,
+    };
   }
-  if (w.timeoutNow) return { ...env, type: 'timeout-now' };
-  throw new MessageDecodeError(`no body (from ${w.from} to ${w.to})`);
+  if (w.timeoutNow) return { type: 'timeout-now', from, to, term };
+  if (w.propose) {
+    const commands = w.propose.commands.map(commandFromWire);
+    return { type: 'propose', from, to, term, id: w.propose.id, commands };
+  }
+  if (w.proposeResponse) {
+    const r = w.proposeResponse;
+    return {
+      type: 'propose-resp',
+      from,
+      to,
+      term,
+      id: r.id,
+      index: r.index,
+      entryTerm: r.entryTerm,
+      reject: r.reject,
+    };
+  }
+  if (w.readIndex) return { type: 'read-index', from, to, term, context: w.readIndex.context };
+  if (w.readIndexResponse) {
+    const r = w.readIndexResponse;
+    return { type: 'read-index-resp', from, to, term, context: r.context, index: r.index, reject: r.reject };
+  }
+  throw new MessageDecodeError(`no body (from ${from} to ${to})`);
 }
 
 function entryToWire(e: Entry): raftV1.Entry {
@@ -144,6 +198,16 @@ function entryToWire(e: Entry): raftV1.Entry {
 
 function entryFromWire(e: raftV1.Entry): Entry {
   return { index: e.index, term: e.term, kind: kindFromWire(e.kind), data: asBytes(e.data) };
+}
+
+function commandToWire(c: ForwardedCommand): raftV1.ForwardedCommand {
+  return { kind: KIND_TO_WIRE[c.kind], data: asBuffer(c.data) };
+}
+
+function commandFromWire(c: raftV1.ForwardedCommand): ForwardedCommand {
+  const kind = kindFromWire(c.kind);
+  if (kind === 'noop') throw new MessageDecodeError('a forwarded command cannot be a no-op');
+  return { kind, data: asBytes(c.data) };
 }
 
 function kindFromWire(k: raftV1.EntryKind): EntryKind {
