@@ -57,6 +57,8 @@ export {
 export { TypedEmitter } from './server/typed-emitter.js';
 export { FileStorage, DEFAULT_SEGMENT_BYTES, type FileStorageOptions } from './storage/file-storage.js';
 export { CorruptLogError } from './storage/corrupt-log-error.js';
+export { DataDirLockedError } from './storage/dir-lock.js';
+export { ClusterIdMismatchError } from './storage/cluster-id-file.js';
 export { STORAGE_CONTRACT, type StorageHarness, type ContractCase } from './storage/storage-contract.js';
 export {
   GrpcTransport,

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { MembershipConfig, Snapshot } from '../core/types.js';
 import { CorruptLogError } from './corrupt-log-error.js';
-import { readIfExists, replaceFileAtomic } from './durable-fs.js';
+import { readIfExists, replaceFileAtomic, type SyncCounter } from './durable-fs.js';
 import { encodeRecord, scanRecords } from './record-codec.js';
 
 export const SNAPSHOT_FILE = 'snapshot';
@@ -10,7 +10,7 @@ export const SNAPSHOT_FILE = 'snapshot';
  * The latest snapshot as one CRC'd record: [u32 meta length][meta JSON][data]. Replaced
  * atomically (temp file, fsync, rename, fsync dir); a torn temp file is deleted on open.
  */
-export async function writeSnapshot(dir: string, snapshot: Snapshot): Promise<void> {
+export async function writeSnapshot(dir: string, snapshot: Snapshot, counter: SyncCounter): Promise<void> {
   const { index, term, config } = snapshot.meta;
   const meta = Buffer.from(
     JSON.stringify({ index, term, voters: config.voters, learners: config.learners }),
@@ -20,7 +20,7 @@ export async function writeSnapshot(dir: string, snapshot: Snapshot): Promise<vo
   payload.writeUInt32BE(meta.length, 0);
   payload.set(meta, 4);
   payload.set(snapshot.data, 4 + meta.length);
-  await replaceFileAtomic(dir, SNAPSHOT_FILE, encodeRecord(payload));
+  await replaceFileAtomic(dir, SNAPSHOT_FILE, encodeRecord(payload), counter);
 }
 
 export async function readSnapshot(dir: string): Promise<Snapshot | null> {

@@ -130,11 +130,122 @@ export const STORAGE_CONTRACT: readonly ContractCase[] = [
     name: 'hard state survives a restart',
     async run(h) {
       const s = await h.create();
+      await s.append(makeEntries(1, 7, 3));
       await s.setHardState({ term: 3, vote: 'b', commit: 0 });
       await s.setHardState({ term: 4, vote: null, commit: 7 });
       const r = await h.reopen(s);
       assert.deepEqual(await r.hardState(), { term: 4, vote: null, commit: 7 });
       assert.deepEqual((await r.load()).hardState, { term: 4, vote: null, commit: 7 });
+    },
+  },
+  {
+    name: 'save persists entries and hard state together',
+    async run(h) {
+      const s = await h.create();
+      await s.save({
+        snapshot: null,
+        entries: makeEntries(1, 3, 2),
+        hardState: { term: 2, vote: 'b', commit: 0 },
+      });
+      await s.save({ snapshot: null, entries: makeEntries(4, 2, 2), hardState: null });
+      await s.save({ snapshot: null, entries: [], hardState: { term: 3, vote: null, commit: 0 } });
+      assert.deepEqual(await all(s), makeEntries(1, 5, 2));
+      assert.deepEqual(await s.hardState(), { term: 3, vote: null, commit: 0 });
+      const r = await h.reopen(s);
+      assert.deepEqual(await r.load(), {
+        hardState: { term: 3, vote: null, commit: 0 },
+        snapshot: null,
+        entries: makeEntries(1, 5, 2),
+      });
+    },
+  },
+  {
+    name: 'save replaces a conflicting suffix and refuses gaps',
+    async run(h) {
+      const s = await h.create();
+      await s.save({
+        snapshot: null,
+        entries: makeEntries(1, 5, 1),
+        hardState: { term: 1, vote: 'a', commit: 0 },
+      });
+      await s.save({
+        snapshot: null,
+        entries: makeEntries(3, 1, 2),
+        hardState: { term: 2, vote: 'c', commit: 2 },
+      });
+      await assert.rejects(s.save({ snapshot: null, entries: makeEntries(9, 1, 2), hardState: null }));
+      const expected = [...makeEntries(1, 2, 1), ...makeEntries(3, 1, 2)];
+      assert.deepEqual(await all(s), expected);
+      const r = await h.reopen(s);
+      assert.deepEqual(await all(r), expected);
+      assert.deepEqual(await r.hardState(), { term: 2, vote: 'c', commit: 2 });
+    },
+  },
+  {
+    name: 'save with a snapshot replaces the log, then appends the entries',
+    async run(h) {
+      const s = await h.create();
+      await s.append(makeEntries(1, 5, 1));
+      await s.save({
+        snapshot: snapshot(20, 4),
+        entries: makeEntries(21, 2, 4),
+        hardState: { term: 4, vote: 'a', commit: 20 },
+      });
+      const check = async (x: Storage): Promise<void> => {
+        assert.equal(await x.firstIndex(), 21);
+        assert.equal(await x.lastIndex(), 22);
+        assert.equal(await x.term(20), 4);
+        assert.deepEqual(await all(x), makeEntries(21, 2, 4));
+        assert.deepEqual(await x.loadSnapshot(), snapshot(20, 4));
+        assert.deepEqual(await x.hardState(), { term: 4, vote: 'a', commit: 20 });
+      };
+      await check(s);
+      const r = await h.reopen(s);
+      await check(r);
+      await r.save({ snapshot: null, entries: makeEntries(23, 1, 4), hardState: null });
+      assert.deepEqual(await all(await h.reopen(r)), makeEntries(21, 3, 4));
+    },
+  },
+  {
+    name: 'a commit-only save is visible at once and may be lost across a restart, never beyond the log',
+    async run(h) {
+      const s = await h.create();
+      await s.save({
+        snapshot: null,
+        entries: makeEntries(1, 4, 1),
+        hardState: { term: 1, vote: 'a', commit: 0 },
+      });
+      await s.save({ snapshot: null, entries: [], hardState: { term: 1, vote: 'a', commit: 3 } });
+      assert.deepEqual(await s.hardState(), { term: 1, vote: 'a', commit: 3 });
+      assert.deepEqual((await s.load()).hardState, { term: 1, vote: 'a', commit: 3 });
+      const r = await h.reopen(s);
+      const { term, vote, commit } = await r.hardState();
+      assert.deepEqual({ term, vote }, { term: 1, vote: 'a' });
+      assert.ok([0, 3].includes(commit), `commit ${commit} after a restart`);
+      // A later write carries the latest commit along.
+      await r.save({
+        snapshot: null,
+        entries: makeEntries(5, 1, 1),
+        hardState: { term: 1, vote: 'a', commit: 4 },
+      });
+      assert.equal((await (await h.reopen(r)).hardState()).commit, 4);
+    },
+  },
+  {
+    name: 'an empty save changes nothing; stats, where offered, count saves',
+    async run(h) {
+      const s = await h.create();
+      await s.save({
+        snapshot: null,
+        entries: makeEntries(1, 2, 1),
+        hardState: { term: 1, vote: null, commit: 0 },
+      });
+      const before = s.stats?.();
+      await s.save({ snapshot: null, entries: [], hardState: null });
+      assert.deepEqual(await all(s), makeEntries(1, 2, 1));
+      assert.deepEqual(await s.hardState(), { term: 1, vote: null, commit: 0 });
+      const after = s.stats?.();
+      if (before && after) assert.equal(after.saves, before.saves + 1);
     },
   },
   {
