@@ -27,6 +27,8 @@ export async function runStore(argv: readonly string[], env: NodeJS.ProcessEnv):
       heartbeatMs: flags.heartbeatIntervalMs,
       electionMs: flags.electionTimeoutMs,
       snapshotCount: flags.snapshotCount,
+      autoCompactionMode: flags.autoCompactionMode,
+      autoCompactionRetention: flags.autoCompactionRetention,
     });
   } catch (e) {
     const message =

@@ -39,7 +39,8 @@ export class RevisionLog {
     valueLocation: number,
     valueLength: number,
   ): number {
-    if (this.length === this.capacity) this.resize(Math.ceil(this.capacity * 1.5));
+    if (this.length === this.capacity)
+      this.resize(Math.max(INITIAL_CAPACITY, Math.ceil(this.capacity * 1.5)));
     const row = this.length++;
     this.revision[row] = revision;
     this.keyId[row] = keyId;

@@ -81,8 +81,7 @@ export function encodeSnapshot(state: MvccState, lessor: Lessor): Uint8Array {
   writer.typed(log.valueLength.subarray(0, rows));
   writer.typed(Float64Array.from(leases, (lease) => lease.id));
   writer.typed(Float64Array.from(leases, (lease) => lease.ttl));
-  for (let row = 0; row < rows; row++)
-    writer.value(state.arena, log.valueLocation[row], log.valueLength[row]);
+  writer.values(state.arena, log.valueLocation, log.valueLength, rows);
   return writer.finish();
 }
 
@@ -267,13 +266,13 @@ class SectionReader {
   }
 
   /** Copies (the sections are not 8-byte aligned in general, and the state must own its memory). */
-  f64s(count: number): Float64Array {
+  f64s(count: number): Float64Array<ArrayBuffer> {
     const out = new Float64Array(count);
     new Uint8Array(out.buffer).set(this.bytes(count * 8));
     return out;
   }
 
-  u32s(count: number): Uint32Array {
+  u32s(count: number): Uint32Array<ArrayBuffer> {
     const out = new Uint32Array(count);
     new Uint8Array(out.buffer).set(this.bytes(count * 4));
     return out;

@@ -6,6 +6,7 @@ import {
   type Storage,
   type Transport,
 } from '@flotilla/raft';
+import { AutoCompactor, type AutoCompaction } from '../compaction/auto-compactor.js';
 import { LeaseKeeper } from '../lease/lease-keeper.js';
 import type { ResponseHeader } from '../mvcc/types.js';
 import { nodeIdOf, type Member } from '../state-machine/member-table.js';
@@ -32,6 +33,8 @@ export interface StoreNodeOptions {
   readonly electionMs: number;
   /** Applied entries between snapshots (etcd's --snapshot-count). */
   readonly snapshotCount: number;
+  /** etcd's --auto-compaction-*: run by the leader. */
+  readonly autoCompaction?: AutoCompaction | null;
   readonly clock?: Clock;
 }
 
@@ -46,6 +49,7 @@ export class StoreNode {
   readonly sm: StoreStateMachine;
   private published = false;
   private stopped = false;
+  private compactor: AutoCompactor | null = null;
 
   private constructor(
     readonly identity: StoreIdentity,
@@ -94,9 +98,24 @@ export class StoreNode {
     });
     const started = new StoreNode(o.identity, raft, sm, hub, keeper);
     node = started;
-    raft.events.on('leaderReady', () => keeper.promote(sm.mvcc.leases()));
+    const compactor = o.autoCompaction
+      ? new AutoCompactor({
+          policy: o.autoCompaction,
+          now: () => clock.now(),
+          revision: () => sm.mvcc.revision,
+          compactRevision: () => sm.mvcc.compactRevision,
+          compact: (revision) => started.propose({ type: 'compact', request: { revision, physical: false } }),
+        })
+      : null;
+    started.compactor = compactor;
+    raft.events.on('leaderReady', () => {
+      keeper.promote(sm.mvcc.leases());
+      compactor?.start();
+    });
     raft.events.on('roleChange', ({ role }) => {
-      if (role !== 'leader') keeper.demote();
+      if (role === 'leader') return;
+      keeper.demote();
+      compactor?.stop();
     });
     raft.events.on('leaderChange', ({ leader }) => {
       if (leader !== null) started.publishAttributes();
@@ -146,6 +165,7 @@ export class StoreNode {
     if (this.stopped) return;
     this.stopped = true;
     this.keeper.stop();
+    this.compactor?.stop();
     await this.raft.stop();
   }
 

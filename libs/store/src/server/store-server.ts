@@ -3,6 +3,7 @@ import { credentials, Metadata, Server, ServerCredentials } from '@grpc/grpc-js'
 import { HealthImplementation } from 'grpc-health-check';
 import { etcdserverpb } from '@flotilla/proto';
 import { FileStorage, GrpcTransport } from '@flotilla/raft';
+import { parseRetention, type AutoCompaction } from '../compaction/auto-compactor.js';
 import { EtcdError } from '../mvcc/errors.js';
 import { RpcErrors } from '../rpc-errors.js';
 import { nodeIdOf } from '../state-machine/member-table.js';
@@ -37,6 +38,9 @@ export interface StoreServerOptions {
   readonly electionMs: number;
   readonly snapshotCount: number;
   readonly watchProgressNotifyMs?: number;
+  /** etcd's --auto-compaction-mode and --auto-compaction-retention ('' = off). */
+  readonly autoCompactionMode?: 'periodic' | 'revision';
+  readonly autoCompactionRetention?: string;
   /** Raft log segment size (default 16 MiB). */
   readonly segmentBytes?: number;
 }
@@ -64,6 +68,12 @@ export class StoreServer {
       throw new StoreStartError(
         `--listen-peer-urls: flotilla-store listens on exactly one peer URL, got ${o.listenPeerUrls.length}`,
       );
+    }
+    let autoCompaction: AutoCompaction | null;
+    try {
+      autoCompaction = parseRetention(o.autoCompactionMode ?? 'periodic', o.autoCompactionRetention ?? '');
+    } catch (e) {
+      throw new StoreStartError(e instanceof Error ? e.message : String(e));
     }
     const memberDir = join(o.dataDir, 'member');
     const identity = await resolveIdentity(o, memberDir);
@@ -132,6 +142,7 @@ export class StoreServer {
       heartbeatMs: o.heartbeatMs,
       electionMs: o.electionMs,
       snapshotCount: o.snapshotCount,
+      autoCompaction,
     });
     const proxy = new LeaderProxy(node);
     const server = new Server({ 'grpc.max_receive_message_length': 16 << 20 });
