@@ -68,3 +68,4 @@ export {
 } from './transport/grpc-transport.js';
 export type { PeerLinkStats } from './transport/peer-link.js';
 export { toWire, fromWire, MessageDecodeError } from './transport/message-codec.js';
+export { createGrpcServer } from './transport/grpc-server.js';

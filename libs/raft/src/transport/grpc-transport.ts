@@ -1,5 +1,5 @@
 import {
-  Server,
+  type Server,
   ServerCredentials,
   Metadata,
   type ServerReadableStream,
@@ -11,6 +11,7 @@ import { raftV1 } from '@flotilla/proto';
 import type { Message } from '../core/messages.js';
 import type { NodeId } from '../core/types.js';
 import type { MessageHandler, Transport } from '../interfaces/transport.js';
+import { createGrpcServer } from './grpc-server.js';
 import { fromWire } from './message-codec.js';
 import { PeerLink, type PeerCounters, type PeerLinkOptions, type PeerLinkStats } from './peer-link.js';
 
@@ -107,7 +108,7 @@ export class GrpcTransport implements Transport {
         'grpc.max_reconnect_backoff_ms': 1000,
       },
     };
-    const server = new Server({
+    const server = createGrpcServer({
       'grpc.max_receive_message_length': maxBytes,
       'grpc.max_send_message_length': maxBytes,
       'grpc.keepalive_permit_without_calls': 1,

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { credentials, Metadata, Server, ServerCredentials } from '@grpc/grpc-js';
+import { credentials, Metadata, ServerCredentials, type Server } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import { etcdserverpb } from '@flotilla/proto';
-import { FileStorage, GrpcTransport } from '@flotilla/raft';
+import { createGrpcServer, FileStorage, GrpcTransport } from '@flotilla/raft';
 import { parseRetention, type AutoCompaction } from '../compaction/auto-compactor.js';
 import { EtcdError } from '../mvcc/errors.js';
 import { RpcErrors } from '../rpc-errors.js';
@@ -145,7 +145,7 @@ export class StoreServer {
       autoCompaction,
     });
     const proxy = new LeaderProxy(node);
-    const server = new Server({ 'grpc.max_receive_message_length': 16 << 20 });
+    const server = createGrpcServer({ 'grpc.max_receive_message_length': 16 << 20 });
     server.addService(etcdserverpb.KVService, kvService(node));
     server.addService(
       etcdserverpb.WatchService,
