@@ -91,8 +91,9 @@ interface AppliedWaiter {
 
 /**
  * Drives a RaftNode with real I/O. Two loops run side by side:
- *  - the Ready loop: persist each Ready with one `Storage.save` (a leader sends its appends while
- *    that write is in flight), send, report it persisted, queue its committed entries;
+ *  - the Ready loop: queue each Ready's committed entries for applying, persist the Ready with one
+ *    `Storage.save` (a leader sends its appends while that write is in flight), send, report it
+ *    persisted;
  *  - the apply loop: applies queued entries and snapshots to the StateMachine and takes local
  *    snapshots, so a slow `apply` or `snapshot()` never holds up heartbeats or appends.
  * Proposals and reads made in one turn of the event loop are batched into one append / one
@@ -499,6 +500,11 @@ export class RaftServer<R = unknown> {
     while (!this.stopped && this.node.hasReady()) {
       const rd = this.node.ready();
       if (rd.sendBeforePersist) this.send(rd);
+      // Committed entries are durable on a quorum already: apply them while this Ready's own write
+      // is in flight (as etcd does), so a commit does not also wait for the next fsync.
+      if (rd.snapshot) this.applyQueue.push({ snapshot: rd.snapshot });
+      if (rd.committedEntries.length > 0) this.applyQueue.push({ entries: rd.committedEntries });
+      this.kickApplier();
       if (rd.snapshot || rd.entries.length > 0 || rd.hardState) {
         const update = { snapshot: rd.snapshot, entries: rd.entries, hardState: rd.hardState };
         await this.withStorage(() => this.opts.storage.save(update));
@@ -512,9 +518,6 @@ export class RaftServer<R = unknown> {
       for (const ctx of rd.droppedReads)
         this.reads.failed(ctx, this.notLeader('leadership changed during the read'));
       this.emitStateChanges(rd);
-      if (rd.snapshot) this.applyQueue.push({ snapshot: rd.snapshot });
-      if (rd.committedEntries.length > 0) this.applyQueue.push({ entries: rd.committedEntries });
-      this.kickApplier();
     }
   }
 
