@@ -6,6 +6,7 @@
  *
  *   npx nx run store:bench-mvcc          (node --expose-gc dist/bench/mvcc-memory.js)
  *   KEYS=10000 REVISIONS=100000 ...      (smaller runs)
+ *   MALLOC_MMAP_THRESHOLD_=131072 ...    (glibc returns freed chunks, so RSS drops after compaction)
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
