@@ -30,11 +30,16 @@ export interface PendingProposal<R> {
 export class ProposalTracker<R> {
   private readonly byIndex = new Map<number, PendingProposal<R>>();
   private readonly open = new Set<PendingProposal<R>>();
+  /** Outcomes of the latest applied entries, for a forwarded answer that arrives after its entry applied. */
+  private readonly recent = new Map<number, { term: number; data: Uint8Array; result: R | undefined }>();
 
   constructor(
     private readonly clock: Clock,
     /** Whether this server still leads `term` (for the timeout error's `leaderLost`). */
     private readonly leads: (term: number) => boolean,
+    /** Whether the entry at `index` is applied here already. */
+    private readonly isApplied: (index: number) => boolean,
+    private readonly recentLimit = 4096,
   ) {}
 
   get size(): number {
@@ -97,39 +102,43 @@ export class ProposalTracker<R> {
     return { pending, promise };
   }
 
-  /** The proposal now sits at (index, term) in the log. */
+  /**
+   * The proposal now sits at (index, term) in the leader's log. A forwarded answer can arrive after
+   * that entry was applied here: then the recorded outcome settles it at once.
+   */
   place(pending: PendingProposal<R>, index: number, term: number): void {
     if (pending.settled) return;
     pending.index = index;
     pending.term = term;
+    if (this.isApplied(index)) {
+      const done = this.recent.get(index);
+      if (!done) {
+        pending.reject(new ProposalCoveredBySnapshotError(index, index));
+      } else if (done.term === term && sameBytes(done.data, pending.command)) {
+        pending.resolve(done.result);
+      } else {
+        pending.reject(new ProposalDroppedError(index, term));
+      }
+      return;
+    }
     const previous = this.byIndex.get(index);
     // An older proposal at the same index lost its place to this one: it will never apply.
     if (previous && previous !== pending) previous.reject(new ProposalDroppedError(index, previous.term));
     this.byIndex.set(index, pending);
   }
 
-  /** Entry `e` was applied with `result`; settles whichever proposal waited at its index. */
+  /**
+   * Entry `e` was applied with `result`; settles whichever proposal waited at its index. Only a
+   * committed entry of another term proves a proposal lost: an entry overwritten in this server's
+   * log may still have been committed by another leader.
+   */
   applied(e: Entry, result: R | undefined): void {
+    this.recent.set(e.index, { term: e.term, data: e.data, result });
+    if (this.recent.size > this.recentLimit) this.recent.delete(this.recent.keys().next().value as number);
     const p = this.byIndex.get(e.index);
     if (!p) return;
-    if (p.term === e.term) p.resolve(result);
+    if (p.term === e.term && sameBytes(e.data, p.command)) p.resolve(result);
     else p.reject(new ProposalDroppedError(e.index, p.term));
-  }
-
-  /**
-   * `entries` were just persisted, replacing the log from entries[0].index on. A waiting proposal
-   * at or after that index whose entry is no longer in the log with its term was overwritten by
-   * a new leader and will never apply. Beyond `entries`, the in-memory log (`termAt`) tells:
-   * proposals appended while this write was in flight are there, not overwritten.
-   */
-  dropOverwritten(entries: readonly Entry[], termAt: (index: number) => number | undefined): void {
-    if (entries.length === 0 || this.byIndex.size === 0) return;
-    const first = entries[0].index;
-    for (const p of [...this.byIndex.values()]) {
-      if (p.index < first) continue;
-      const term = p.index - first < entries.length ? entries[p.index - first].term : termAt(p.index);
-      if (term !== p.term) p.reject(new ProposalDroppedError(p.index, p.term));
-    }
   }
 
   /** A snapshot from the leader replaced the log up to `index`: those outcomes are unknown here. */
@@ -139,7 +148,18 @@ export class ProposalTracker<R> {
     }
   }
 
+  /** A snapshot replaced the state: recorded outcomes up to its index are no longer this server's to tell. */
+  forgetUpTo(index: number): void {
+    for (const i of [...this.recent.keys()]) if (i <= index) this.recent.delete(i);
+  }
+
   rejectAll(error: Error): void {
     for (const p of [...this.open]) p.reject(error);
   }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  return Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length));
 }

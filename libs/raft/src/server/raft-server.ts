@@ -125,15 +125,19 @@ export class RaftServer<R = unknown> {
   private constructor(
     private readonly opts: RaftServerOptions<R>,
     private readonly node: RaftNode,
+    /** Random per start: forwarded-proposal ids and read contexts never repeat across restarts. */
+    incarnation: number,
   ) {
     this.applied = node.log.applied;
     this.lastSnapshotIndex = node.log.snapshotIndex;
+    this.forwardSeq = incarnation * 2 ** 21;
     this.proposals = new ProposalTracker<R>(
       opts.clock,
       (term) => this.node.role === 'leader' && this.node.term === term,
+      (index) => index <= this.applied,
     );
     this.reads = new ReadIndexBatcher(
-      `${opts.id}/${opts.clock.now()}`,
+      `${opts.id}/${incarnation.toString(36)}`,
       opts.clock,
       (context) => this.requestReadIndex(context),
       3 * this.tickMs() * this.node.options.heartbeatTicks + this.tickMs(),
@@ -144,13 +148,16 @@ export class RaftServer<R = unknown> {
   static async start<R>(opts: RaftServerOptions<R>): Promise<RaftServer<R>> {
     const persisted = await opts.storage.load();
     if (persisted.snapshot) await opts.stateMachine.restore(persisted.snapshot.data);
+    // Without a given rng, seed from the id and the time: restarts must not repeat choices.
+    const rng = opts.rng ?? createRng(hashSeed(`${opts.id}/${Date.now()}`));
+    const incarnation = rng.int(2 ** 31);
     const node = new RaftNode({
       options: { ...opts.raft, id: opts.id },
-      rng: opts.rng ?? createRng(hashSeed(opts.id)),
+      rng,
       bootstrap: opts.bootstrap,
       restored: persisted,
     });
-    const server = new RaftServer(opts, node);
+    const server = new RaftServer(opts, node, incarnation);
     opts.transport.listen((m) => {
       if (server.stopped) return;
       server.node.step(m);
@@ -510,7 +517,6 @@ export class RaftServer<R = unknown> {
         await this.withStorage(() => this.opts.storage.save(update));
       }
       if (this.stopped) return;
-      this.proposals.dropOverwritten(rd.entries, (index) => this.node.log.term(index));
       if (!rd.sendBeforePersist) this.send(rd);
       this.node.markPersisted(rd);
       this.onForwardedResults(rd.forwardedProposals);
@@ -565,6 +571,7 @@ export class RaftServer<R = unknown> {
     await this.opts.stateMachine.restore(snap.data);
     this.applied = Math.max(this.applied, snap.meta.index);
     this.lastSnapshotIndex = Math.max(this.lastSnapshotIndex, snap.meta.index);
+    this.proposals.forgetUpTo(snap.meta.index);
     this.proposals.coveredBySnapshot(snap.meta.index);
   }
 
@@ -605,6 +612,9 @@ export class RaftServer<R = unknown> {
   private async maybeSnapshot(): Promise<void> {
     const threshold = this.opts.snapshotThreshold ?? 1000;
     if (threshold <= 0 || this.applied - this.lastSnapshotIndex < threshold) return;
+    // Entries may be applied before this node's own write of them completes; the log can only be
+    // compacted up to what is durable here, so wait for it.
+    if (this.applied > this.node.log.stable) return;
     const index = this.applied;
     const data = await this.opts.stateMachine.snapshot();
     if (this.stopped) return;
