@@ -36,6 +36,14 @@ export default [
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:proto'] },
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:testing', 'type:lib', 'type:proto'] },
             { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['*'] },
+            // Layers: discovery < rpc < nest. The NestJS integration builds on the libraries below
+            // it; they never import it (nor discovery rpc).
+            {
+              sourceTag: 'scope:nest',
+              onlyDependOnLibsWithTags: ['scope:nest', 'scope:rpc', 'scope:discovery', 'scope:shared'],
+            },
+            { sourceTag: 'scope:rpc', notDependOnLibsWithTags: ['scope:nest'] },
+            { sourceTag: 'scope:discovery', notDependOnLibsWithTags: ['scope:nest', 'scope:rpc'] },
           ],
         },
       ],

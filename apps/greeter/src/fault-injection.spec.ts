@@ -11,8 +11,18 @@ describe('fault injection knobs (GREETER_FAULT, GREETER_DELAY_MS)', () => {
     expect(faultInjectionFromEnv({ GREETER_FAULT: 'unavailable', GREETER_DELAY_MS: '50' })).toEqual({
       fault: status.UNAVAILABLE,
       delayMs: 50,
+      busyMs: 0,
     });
-    expect(faultInjectionFromEnv({ GREETER_DELAY_MS: '5' })).toEqual({ fault: undefined, delayMs: 5 });
+    expect(faultInjectionFromEnv({ GREETER_DELAY_MS: '5' })).toEqual({
+      fault: undefined,
+      delayMs: 5,
+      busyMs: 0,
+    });
+    expect(faultInjectionFromEnv({ GREETER_BUSY_MS: '3' })).toEqual({
+      fault: undefined,
+      delayMs: 0,
+      busyMs: 3,
+    });
   });
 
   it.each([
@@ -22,6 +32,7 @@ describe('fault injection knobs (GREETER_FAULT, GREETER_DELAY_MS)', () => {
       'GREETER_FAULT must name a gRPC error status such as "unavailable", got "nope"',
     ],
     [{ GREETER_DELAY_MS: '-1' }, 'GREETER_DELAY_MS must be an integer from 0 to 600000, got "-1"'],
+    [{ GREETER_BUSY_MS: '5000' }, 'GREETER_BUSY_MS must be an integer from 0 to 1000, got "5000"'],
   ])('rejects %j', (env, message) => {
     expect(() => faultInjectionFromEnv(env)).toThrow(message);
   });

@@ -12,6 +12,7 @@ import {
   type EtcdCluster,
   exited,
   freePort,
+  REGISTRY_BINARIES,
   spawnTracked,
   startEtcdCluster,
   stopChild,
@@ -25,7 +26,10 @@ const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const GO_PATH = fileURLToPath(new URL('../../../libs/discovery/interop/go', import.meta.url));
 const GO_ENV = { ...process.env, GO111MODULE: 'off', GOFLAGS: '', GOPATH: `${GO_PATH}:/usr/share/gocode` };
 
-describe('interop with Go clients using etcd naming (Debian Go 1.19, etcd 3.4 client, grpc-go 1.33)', () => {
+const SUITE =
+  'interop with Go clients using etcd naming (Debian Go 1.19, etcd 3.4 client, grpc-go 1.33) on %s';
+
+describe.each(REGISTRY_BINARIES)(SUITE, (binary) => {
   let cluster: EtcdCluster;
   let discovery: Discovery;
   let bin: string;
@@ -38,7 +42,7 @@ describe('interop with Go clients using etcd naming (Debian Go 1.19, etcd 3.4 cl
     await Promise.all([
       build('greeter-client'),
       build('register-endpoint'),
-      startEtcdCluster({ size: 3 }).then((c) => (cluster = c)),
+      startEtcdCluster({ binary, size: 3 }).then((c) => (cluster = c)),
     ]);
     discovery = await createDiscovery({ endpoints: cluster.endpoints });
     registerEtcdResolver(discovery);
@@ -65,7 +69,7 @@ describe('interop with Go clients using etcd naming (Debian Go 1.19, etcd 3.4 cl
     for (let i = 0; i < n; i++) {
       addresses.push(
         await spawnGreeter([
-          '--etcd',
+          '--registry',
           cluster.endpoints.join(','),
           '--service-name',
           service,

@@ -1,26 +1,22 @@
-import { Controller } from '@nestjs/common';
-import { GrpcMethod, GrpcStreamMethod } from '@nestjs/microservices';
-import type { HelloReply, HelloRequest } from '@flotilla/proto';
-import { map, Observable, range, reduce } from 'rxjs';
+import { RpcController } from '@flotilla/nest';
+import { GreeterService, type HelloReply, type HelloRequest } from '@flotilla/proto';
+import { map, type Observable, range, reduce } from 'rxjs';
 import { GreetingService } from './greeting.service.js';
 
-/** helloworld.v1.Greeter, one handler per call shape. */
-@Controller()
+/** helloworld.v1.Greeter, one handler per call shape; checked against GreeterService when compiled. */
+@RpcController(GreeterService)
 export class GreeterController {
   constructor(private readonly greetings: GreetingService) {}
 
-  @GrpcMethod('Greeter', 'SayHello')
   sayHello(request: HelloRequest): HelloReply {
     return { message: this.greetings.greet(request.name) };
   }
 
-  @GrpcMethod('Greeter', 'SayHelloServerStream')
   sayHelloServerStream(request: HelloRequest): Observable<HelloReply> {
     const message = this.greetings.greet(request.name);
     return range(0, this.greetings.repeat(request.count)).pipe(map(() => ({ message })));
   }
 
-  @GrpcStreamMethod('Greeter', 'SayHelloClientStream')
   sayHelloClientStream(requests: Observable<HelloRequest>): Observable<HelloReply> {
     return requests.pipe(
       map((request) => this.greetings.checkName(request.name)),
@@ -29,7 +25,6 @@ export class GreeterController {
     );
   }
 
-  @GrpcStreamMethod('Greeter', 'SayHelloBidi')
   sayHelloBidi(requests: Observable<HelloRequest>): Observable<HelloReply> {
     return requests.pipe(map((request) => ({ message: this.greetings.greet(request.name) })));
   }

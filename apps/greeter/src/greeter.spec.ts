@@ -9,10 +9,26 @@ import {
 import { loadSync } from '@grpc/proto-loader';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import type { INestMicroservice } from '@nestjs/common';
+import { createMicroservice, FlotillaServer } from '@flotilla/nest';
 import { GreeterClient, type HelloReply } from '@flotilla/proto';
-import { checkHealth, freePort } from '@flotilla/testing';
-import { DEFAULT_CONFIG } from './config.js';
-import { type RunningGreeter, startGreeter } from './start-greeter.js';
+import { errorInfoOf } from '@flotilla/rpc';
+import { checkHealth } from '@flotilla/testing';
+import { GreeterModule } from './greeter.module.js';
+
+/** The greeter in this process, on a port the OS picks, quiet. */
+async function startGreeter(
+  argv: string[] = ['--port', '0'],
+): Promise<{ app: INestMicroservice; address: string }> {
+  const app = await createMicroservice(GreeterModule, { argv, env: { FLOTILLA_LOG_LEVEL: 'silent' } });
+  try {
+    await app.listen();
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  return { app, address: app.get(FlotillaServer).address! };
+}
 
 function unary(client: GreeterClient, name: string): Promise<HelloReply> {
   return new Promise((resolve, reject) =>
@@ -30,16 +46,16 @@ function collect<T>(stream: NodeJS.ReadableStream): Promise<T[]> {
 }
 
 describe('greeter (in-process, real gRPC over loopback)', () => {
-  let greeter: RunningGreeter;
+  let greeter: { app: INestMicroservice; address: string };
   let client: GreeterClient;
 
   beforeAll(async () => {
-    greeter = await startGreeter({ ...DEFAULT_CONFIG, port: await freePort() }, false);
+    greeter = await startGreeter();
     client = new GreeterClient(greeter.address, credentials.createInsecure());
   });
   afterAll(async () => {
     client?.close();
-    await greeter?.close();
+    await greeter?.app.close();
   });
 
   it('answers SayHello', async () => {
@@ -69,26 +85,35 @@ describe('greeter (in-process, real gRPC over loopback)', () => {
   });
 
   it.each([
-    ['empty name', '', 'name is required'],
-    ['long name', 'n'.repeat(257), 'name must be at most 256 characters, got 257'],
-  ])('rejects a %s with INVALID_ARGUMENT in every call shape', async (_label, name, details) => {
-    const expected = { code: status.INVALID_ARGUMENT, details };
-    await expect(unary(client, name)).rejects.toMatchObject(expected);
-    await expect(collect(client.sayHelloServerStream({ name, count: 0 }))).rejects.toMatchObject(expected);
-    await expect(
-      new Promise((resolve, reject) => {
-        const call = client.sayHelloClientStream((error, r) => (error ? reject(error) : resolve(r)));
-        call.write({ name: 'ok', count: 0 });
-        call.write({ name, count: 0 });
-        call.end();
-      }),
-    ).rejects.toMatchObject(expected);
-    const bidi = client.sayHelloBidi(new Metadata());
-    const bidiReplies = collect<HelloReply>(bidi);
-    bidi.write({ name, count: 0 });
-    bidi.end();
-    await expect(bidiReplies).rejects.toMatchObject(expected);
-  });
+    ['empty name', '', 'name is required', 'NAME_REQUIRED'],
+    ['long name', 'n'.repeat(257), 'name must be at most 256 characters, got 257', 'NAME_TOO_LONG'],
+  ])(
+    'rejects a %s with INVALID_ARGUMENT and its reason in every call shape',
+    async (_label, name, details, reason) => {
+      const expected = { code: status.INVALID_ARGUMENT, details };
+      await expect(unary(client, name)).rejects.toMatchObject(expected);
+      const error = await unary(client, name).catch((e: ServiceError) => e);
+      expect(errorInfoOf(error as ServiceError)).toMatchObject({
+        reason,
+        domain: 'greeter',
+        metadata: { field: 'name' },
+      });
+      await expect(collect(client.sayHelloServerStream({ name, count: 0 }))).rejects.toMatchObject(expected);
+      await expect(
+        new Promise((resolve, reject) => {
+          const call = client.sayHelloClientStream((error, r) => (error ? reject(error) : resolve(r)));
+          call.write({ name: 'ok', count: 0 });
+          call.write({ name, count: 0 });
+          call.end();
+        }),
+      ).rejects.toMatchObject(expected);
+      const bidi = client.sayHelloBidi(new Metadata());
+      const bidiReplies = collect<HelloReply>(bidi);
+      bidi.write({ name, count: 0 });
+      bidi.end();
+      await expect(bidiReplies).rejects.toMatchObject(expected);
+    },
+  );
 
   it('rejects a server-stream count over 100', async () => {
     await expect(collect(client.sayHelloServerStream({ name: 'a', count: 101 }))).rejects.toMatchObject({
@@ -138,8 +163,8 @@ describe('greeter (in-process, real gRPC over loopback)', () => {
 
   it('refuses to start on a port already in use, naming the port', async () => {
     const port = Number(greeter.address.split(':').pop());
-    await expect(startGreeter({ ...DEFAULT_CONFIG, port }, false)).rejects.toThrow(
-      `greeter: cannot listen on 127.0.0.1:${port}: port already in use`,
+    await expect(startGreeter(['--port', String(port)])).rejects.toThrow(
+      `cannot listen on 127.0.0.1:${port}: port already in use`,
     );
   });
 });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { greet, invalidArgument, streamCount } from './greeting.js';
+import { ValidationError } from '@flotilla/nest';
+import { greet, streamCount } from './greeting.js';
 
 /** The greeter's domain logic, injected into the gRPC controller by type (decorator metadata). */
 @Injectable()
@@ -13,7 +14,8 @@ export class GreetingService {
   }
 
   greetAll(names: string[]): string {
-    if (names.length === 0) throw invalidArgument('at least one request with a name is required');
+    if (names.length === 0)
+      throw new ValidationError('at least one request with a name is required', { reason: 'NAMES_REQUIRED' });
     return `Hello ${names.join(', ')}`;
   }
 

@@ -1,14 +1,15 @@
 import { status } from '@grpc/grpc-js';
-import type { RpcException } from '@nestjs/microservices';
+import { ValidationError } from '@flotilla/nest';
 import { greet, streamCount } from './greeting.js';
 
-function rpcError(fn: () => unknown): { code: number; message: string } {
+function rpcError(fn: () => unknown): { code: number; message: string; reason: string } {
   try {
     fn();
   } catch (error) {
-    return (error as RpcException).getError() as { code: number; message: string };
+    if (!(error instanceof ValidationError)) throw error;
+    return { code: error.code, message: error.message, reason: error.reason };
   }
-  throw new Error('expected an RpcException');
+  throw new Error('expected a ValidationError');
 }
 
 describe('greet', () => {
@@ -21,11 +22,11 @@ describe('greet', () => {
   });
 
   it.each([
-    ['', 'name is required'],
-    [undefined, 'name is required'],
-    ['x'.repeat(257), 'name must be at most 256 characters, got 257'],
-  ])('rejects %j as INVALID_ARGUMENT', (name, message) => {
-    expect(rpcError(() => greet(name))).toEqual({ code: status.INVALID_ARGUMENT, message });
+    ['', 'name is required', 'NAME_REQUIRED'],
+    [undefined, 'name is required', 'NAME_REQUIRED'],
+    ['x'.repeat(257), 'name must be at most 256 characters, got 257', 'NAME_TOO_LONG'],
+  ])('rejects %j as INVALID_ARGUMENT', (name, message, reason) => {
+    expect(rpcError(() => greet(name))).toEqual({ code: status.INVALID_ARGUMENT, message, reason });
   });
 });
 

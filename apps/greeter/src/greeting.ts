@@ -1,23 +1,20 @@
-import { status } from '@grpc/grpc-js';
-import { RpcException } from '@nestjs/microservices';
+import { ValidationError } from '@flotilla/nest';
 
 export const MAX_NAME_LENGTH = 256;
 export const MAX_STREAM_COUNT = 100;
 
-/** Thrown for a request the caller must fix; maps to gRPC INVALID_ARGUMENT. */
-export function invalidArgument(message: string): RpcException {
-  return new RpcException({ code: status.INVALID_ARGUMENT, message });
-}
-
 /** Checks `name` (required, at most 256 characters) and returns the greeting for it. */
 export function greet(name: unknown): string {
   if (typeof name !== 'string' || name.length === 0) {
-    throw invalidArgument('name is required');
+    throw new ValidationError('name is required', { reason: 'NAME_REQUIRED', metadata: { field: 'name' } });
   }
   // Count code points, not UTF-16 units, so an emoji is one character.
   const length = [...name].length;
   if (length > MAX_NAME_LENGTH) {
-    throw invalidArgument(`name must be at most ${MAX_NAME_LENGTH} characters, got ${length}`);
+    throw new ValidationError(`name must be at most ${MAX_NAME_LENGTH} characters, got ${length}`, {
+      reason: 'NAME_TOO_LONG',
+      metadata: { field: 'name', max: String(MAX_NAME_LENGTH) },
+    });
   }
   return `Hello ${name}`;
 }
@@ -26,7 +23,10 @@ export function greet(name: unknown): string {
 export function streamCount(count: unknown): number {
   const n = typeof count === 'number' ? count : 0;
   if (!Number.isInteger(n) || n < 0 || n > MAX_STREAM_COUNT) {
-    throw invalidArgument(`count must be between 0 and ${MAX_STREAM_COUNT}, got ${String(count)}`);
+    throw new ValidationError(`count must be between 0 and ${MAX_STREAM_COUNT}, got ${String(count)}`, {
+      reason: 'COUNT_OUT_OF_RANGE',
+      metadata: { field: 'count' },
+    });
   }
   return Math.max(1, n);
 }

@@ -1,3 +1,6 @@
-export { startGreeter, type RunningGreeter } from './start-greeter.js';
-export { loadConfig, DEFAULT_CONFIG, type GreeterConfig } from './config.js';
-export { GREETER_SERVICE } from './grpc-options.js';
+export { GreeterModule, GREETER_VERSION } from './greeter.module.js';
+export { GreeterController } from './greeter.controller.js';
+export { GreetingService } from './greeting.service.js';
+
+/** The proto service the greeter serves. */
+export const GREETER_SERVICE = 'helloworld.v1.Greeter';

@@ -22,23 +22,40 @@ describe('greeter main (child process from dist/)', () => {
       );
       client.close();
       expect(reply.message).toBe('Hello child');
-      expect(output()).toContain(`greeter listening on 127.0.0.1:${port}`);
+      // Structured logs: one JSON object per line, naming the service.
+      const listening = output()
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as { service: string; level: string; msg: string })
+        .find((entry) => entry.msg === `listening on 127.0.0.1:${port}`);
+      expect(listening).toMatchObject({ service: 'greeter', level: 'info' });
       const done = exited(child);
       child.kill('SIGTERM');
       expect(await done).toEqual({ code: 0, signal: null });
+      expect(output()).toContain('shutdown server-closed');
     } finally {
       await stopChild(child, 'SIGKILL');
     }
   });
 
-  it('exits 2 with the problem named for bad arguments', async () => {
-    const failure = await run(process.execPath, [MAIN, '--port', 'nope']).catch(
+  it.each([
+    [['--port', 'nope'], {}, 'port (--port or FLOTILLA_PORT) must be an integer from 0 to 65535, got "nope"'],
+    [[], { FLOTILLA_TTL: '0' }, 'ttl (--ttl or FLOTILLA_TTL) must be an integer from 1 to 86400, got "0"'],
+    [['--prot', '1'], {}, "unknown option '--prot'"],
+    [['extra'], {}, 'too many arguments'],
+  ])('exits 2 with the problem named for bad arguments %j %j', async (argv, env, message) => {
+    const failure = await run(process.execPath, [MAIN, ...argv], { env: { ...process.env, ...env } }).catch(
       (e: { code: number; stderr: string }) => e,
     );
     expect(failure).toMatchObject({ code: 2 });
-    expect((failure as { stderr: string }).stderr).toContain(
-      'port (--port or GREETER_PORT) must be an integer from 0 to 65535, got "nope"',
-    );
+    expect((failure as { stderr: string }).stderr).toContain(message);
+  });
+
+  it('prints the flags and their environment variables for --help, and exits 0', async () => {
+    const { stdout } = await run(process.execPath, [MAIN, '--help']);
+    expect(stdout).toContain('--registry <urls>');
+    expect(stdout).toContain('(env: FLOTILLA_REGISTRY)');
+    expect(stdout).toContain('--drain-ms <ms>');
   });
 
   it('exits 1 naming the port when it is already in use', async () => {

@@ -58,7 +58,7 @@ describe('greeter registered in etcd (real greeter processes, 3-member etcd)', (
       MAIN,
       '--port',
       String(port),
-      '--etcd',
+      '--registry',
       cluster.endpoints.join(','),
       '--service-name',
       service,
@@ -69,7 +69,7 @@ describe('greeter registered in etcd (real greeter processes, 3-member etcd)', (
     const greeter = { id, address: `127.0.0.1:${port}`, child, output: captureOutput(child) };
     greeters.push(greeter);
     await waitForServing(greeter.address);
-    await waitFor(() => greeter.output().includes('greeter registered in etcd as'), {
+    await waitFor(() => greeter.output().includes('registered in etcd as'), {
       timeoutMs: 10_000,
       what: `greeter ${id} to register:\n${greeter.output()}`,
     });
@@ -237,13 +237,13 @@ describe('greeter registered in etcd (real greeter processes, 3-member etcd)', (
       MAIN,
       '--port',
       String(await freePort()),
-      '--etcd',
+      '--registry',
       `http://127.0.0.1:${deadPort}`,
     ]);
     const output = captureOutput(child);
     expect(await exited(child)).toEqual({ code: 1, signal: null });
     expect(output()).toContain(
-      `greeter: cannot register in etcd: etcd is unreachable: tried http://127.0.0.1:${deadPort}`,
+      `cannot register in etcd: etcd is unreachable: tried http://127.0.0.1:${deadPort}`,
     );
   });
 });

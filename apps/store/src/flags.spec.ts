@@ -30,6 +30,21 @@ describe('flotilla-store flags (etcd names)', () => {
     expect(f.initialClusterToken).toBe('tok');
   });
 
+  it("takes etcd's --experimental-watch-progress-notify-interval as a duration (default 10m)", () => {
+    expect(parseStoreFlags([]).watchProgressNotifyIntervalMs).toBe(600_000);
+    const at = (v: string) =>
+      parseStoreFlags([`--experimental-watch-progress-notify-interval=${v}`]).watchProgressNotifyIntervalMs;
+    expect(at('500ms')).toBe(500);
+    expect(at('1m30s')).toBe(90_000);
+    expect(at('1.5s')).toBe(1500);
+  });
+
+  it("accepts etcd's --logger and --log-level, so an etcd command line works unchanged", () => {
+    expect(parseStoreFlags([]).logLevel).toBe('info');
+    expect(parseStoreFlags(['--logger', 'zap', '--log-level', 'warn']).logLevel).toBe('warn');
+    expect(parseStoreFlags(['--logger=capnslog', '--log-level=debug']).logLevel).toBe('debug');
+  });
+
   it('reads ETCD_* environment variables; the command line wins', () => {
     const f = parseStoreFlags(['--name=cli'], {
       ETCD_NAME: 'env',
@@ -53,7 +68,13 @@ describe('flotilla-store flags (etcd names)', () => {
     ],
     [['--initial-cluster=default'], /is not name=URL/],
     [['--heartbeat-interval=abc'], /--heartbeat-interval must be a positive whole number/],
+    [
+      ['--experimental-watch-progress-notify-interval=soon'],
+      /--experimental-watch-progress-notify-interval must be a positive duration/,
+    ],
     [['--election-timeout=100', '--heartbeat-interval=50'], /at least 5 times/],
+    [['--logger=syslog'], /--logger must be 'zap' or 'capnslog', not 'syslog'/],
+    [['--log-level=loud'], /--log-level must be one of debug, info, warn, error, panic, fatal, not 'loud'/],
     [['extra'], /too many arguments/],
   ])('rejects %j with a message that names the problem', (argv, message) => {
     expect(() => parseStoreFlags(argv)).toThrow(FlagError);

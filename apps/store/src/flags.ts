@@ -28,7 +28,15 @@ export interface StoreFlags {
   /** etcd's --auto-compaction-retention with --auto-compaction-mode: '' = off. */
   readonly autoCompactionRetention: string;
   readonly autoCompactionMode: 'periodic' | 'revision';
+  /** etcd's --experimental-watch-progress-notify-interval, ms. */
+  readonly watchProgressNotifyIntervalMs: number;
+  /** etcd's --log-level: messages below it are not printed. */
+  readonly logLevel: LogLevel;
 }
+
+/** etcd's --log-level values, least severe first. */
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'panic', 'fatal'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /**
  * etcd's own flag names, for what flotilla-store supports, so a script that starts etcd can start
@@ -69,6 +77,18 @@ export function parseStoreFlags(argv: readonly string[], env: NodeJS.ProcessEnv 
     "interpret 'auto-compaction-retention' as 'periodic' or 'revision'",
     'periodic',
   );
+  flag(
+    'experimental-watch-progress-notify-interval',
+    'duration of periodical watch progress notification',
+    '10m',
+  );
+  // Accepted so that scripts starting etcd with them work unchanged; the store always logs JSON lines.
+  flag(
+    'logger',
+    "'zap' for structured logging or 'capnslog'; flotilla-store writes JSON lines either way",
+    'zap',
+  );
+  flag('log-level', 'configures log level: debug, info, warn, error, panic, or fatal', 'info');
   try {
     cmd.parse([...argv], { from: 'user' });
   } catch (e) {
@@ -120,6 +140,13 @@ function resolveFlags(o: Record<string, string>): StoreFlags {
   if (mode !== 'periodic' && mode !== 'revision') {
     throw new FlagError(`--auto-compaction-mode must be 'periodic' or 'revision', not '${mode}'`);
   }
+  if (o.logger !== 'zap' && o.logger !== 'capnslog') {
+    throw new FlagError(`--logger must be 'zap' or 'capnslog', not '${o.logger}'`);
+  }
+  const logLevel = LOG_LEVELS.find((l) => l === o.logLevel);
+  if (!logLevel) {
+    throw new FlagError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, not '${o.logLevel}'`);
+  }
   const heartbeatIntervalMs = positiveInt('heartbeat-interval', o.heartbeatInterval);
   const electionTimeoutMs = positiveInt('election-timeout', o.electionTimeout);
   if (electionTimeoutMs < 5 * heartbeatIntervalMs) {
@@ -142,6 +169,11 @@ function resolveFlags(o: Record<string, string>): StoreFlags {
     snapshotCount: positiveInt('snapshot-count', o.snapshotCount),
     autoCompactionRetention: o.autoCompactionRetention === '0' ? '' : o.autoCompactionRetention,
     autoCompactionMode: mode,
+    watchProgressNotifyIntervalMs: duration(
+      'experimental-watch-progress-notify-interval',
+      o.experimentalWatchProgressNotifyInterval,
+    ),
+    logLevel,
   };
 }
 
@@ -209,6 +241,29 @@ function positiveInt(flagName: string, value: string): number {
     throw new FlagError(`--${flagName} must be a positive whole number, not "${value}"`);
   }
   return n;
+}
+
+/** A positive Go-style duration, as etcd's duration flags take: `10m`, `500ms`, `1h30m`, `1.5s`. */
+function duration(flagName: string, value: string): number {
+  const units: Record<string, number> = {
+    h: 3_600_000,
+    m: 60_000,
+    s: 1000,
+    ms: 1,
+    us: 0.001,
+    µs: 0.001,
+    ns: 1e-6,
+  };
+  let ms = 0;
+  let matched = '';
+  for (const m of value.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|ns)/g)) {
+    ms += Number(m[1]) * (units[m[2] ?? ''] ?? 0);
+    matched += m[0];
+  }
+  if (matched !== value || !(ms > 0)) {
+    throw new FlagError(`--${flagName} must be a positive duration (e.g. 10m, 500ms), not "${value}"`);
+  }
+  return ms;
 }
 
 function commanderMessage(e: unknown): string {

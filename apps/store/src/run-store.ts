@@ -29,6 +29,7 @@ export async function runStore(argv: readonly string[], env: NodeJS.ProcessEnv):
       snapshotCount: flags.snapshotCount,
       autoCompactionMode: flags.autoCompactionMode,
       autoCompactionRetention: flags.autoCompactionRetention,
+      watchProgressNotifyMs: flags.watchProgressNotifyIntervalMs,
     });
   } catch (e) {
     const message =
@@ -37,17 +38,20 @@ export async function runStore(argv: readonly string[], env: NodeJS.ProcessEnv):
     return e instanceof StoreStartError ? 2 : 1;
   }
   const id = server.node.identity;
-  process.stdout.write(
-    `${JSON.stringify({
-      level: 'info',
-      msg: 'serving client requests',
-      name: flags.name,
-      'member-id': id.memberId.toString(16),
-      'cluster-id': id.clusterId.toString(16),
-      'client-urls': flags.advertiseClientUrls,
-      'peer-urls': flags.initialAdvertisePeerUrls,
-    })}\n`,
-  );
+  // An info message: printed at --log-level debug or info (etcd's default), not above.
+  if (flags.logLevel === 'debug' || flags.logLevel === 'info') {
+    process.stdout.write(
+      `${JSON.stringify({
+        level: 'info',
+        msg: 'serving client requests',
+        name: flags.name,
+        'member-id': id.memberId.toString(16),
+        'cluster-id': id.clusterId.toString(16),
+        'client-urls': flags.advertiseClientUrls,
+        'peer-urls': flags.initialAdvertisePeerUrls,
+      })}\n`,
+    );
+  }
   return await new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (code: number): void => {

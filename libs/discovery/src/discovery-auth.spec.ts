@@ -4,13 +4,14 @@ import { EtcdAuthError } from './errors.js';
 import { etcdctl, etcdctlGetPrefix } from './test-support/etcdctl.js';
 import { exerciseDiscovery } from './test-support/exercise-discovery.js';
 
+// etcd only: flotilla-store has no Auth service yet (it answers UNIMPLEMENTED).
 describe('discovery against etcd with username/password auth enabled', () => {
   let cluster: EtcdCluster | undefined;
   const discoveries: Discovery[] = [];
   const root = ['--user=root:root-pw'];
 
   beforeAll(async () => {
-    cluster = await startEtcdCluster({ size: 1 });
+    cluster = await startEtcdCluster({ binary: 'etcd', size: 1 });
     const ctl = (...args: string[]) => etcdctl(cluster!.endpoints, ...args);
     // A non-root user limited to the flotilla/ prefix, as a deployment would set it up.
     await ctl('user', 'add', 'root', '--new-user-password=root-pw');
@@ -19,6 +20,11 @@ describe('discovery against etcd with username/password auth enabled', () => {
     await ctl('user', 'add', 'app', '--new-user-password=app-pw');
     await ctl('user', 'grant-role', 'app', 'flotilla-rw');
     await ctl('user', 'add', 'outsider', '--new-user-password=outsider-pw');
+    // May read the prefix (so start-up succeeds) but not write it (so registration's Put fails).
+    await ctl('role', 'add', 'flotilla-ro');
+    await ctl('role', 'grant-permission', 'flotilla-ro', '--prefix=true', 'read', 'flotilla/');
+    await ctl('user', 'add', 'reader', '--new-user-password=reader-pw');
+    await ctl('user', 'grant-role', 'reader', 'flotilla-ro');
     // etcdctl grants root the root role itself if needed.
     expect(await ctl('auth', 'enable')).toContain('Authentication Enabled');
     await expect(ctl('get', 'flotilla/x')).rejects.toThrow(/user name is empty|permission denied/);
@@ -50,6 +56,25 @@ describe('discovery against etcd with username/password auth enabled', () => {
     expect(pairs.map((p) => p.key)).toEqual(['flotilla/services/auth-json/a-1']);
     await registration.deregister();
     expect(await etcdctlGetPrefix(cluster!.endpoints, 'flotilla/services/auth-json/', root)).toEqual([]);
+  });
+
+  it('revokes the lease of every registration attempt whose Put is refused, leaving none behind', async () => {
+    const discovery = await connect({
+      endpoints: cluster!.endpoints,
+      auth: { username: 'reader', password: 'reader-pw' },
+      connectTimeoutMs: 3000,
+    });
+    await expect(
+      discovery.register({
+        service: 'ro',
+        instanceId: 'r-1',
+        address: '127.0.0.1:7002',
+        startTimeoutMs: 2500,
+      }),
+    ).rejects.toThrow(/could not register flotilla\/services\/ro\/r-1 within 2500 ms; .*permission denied/);
+    // Several attempts were made (backoff 100 ms doubling to 1 s), each granting a 10 s lease.
+    const leases = await etcdctl(cluster!.endpoints, 'lease', 'list', ...root);
+    expect(leases.trim()).toBe('found 0 leases');
   });
 
   it('authenticates past a first endpoint that has nothing listening', async () => {

@@ -1,13 +1,13 @@
-import { type EtcdCluster, freePort, startEtcdCluster } from '@flotilla/testing';
+import { type EtcdCluster, freePort, REGISTRY_BINARIES, startEtcdCluster } from '@flotilla/testing';
 import { createDiscovery, type Discovery } from './discovery.js';
 import { exerciseDiscovery } from './test-support/exercise-discovery.js';
 
-describe('discovery with several etcd endpoints', () => {
+describe.each(REGISTRY_BINARIES)('discovery with several endpoints of %s', (binary) => {
   let cluster: EtcdCluster | undefined;
   const discoveries: Discovery[] = [];
 
   beforeAll(async () => {
-    cluster = await startEtcdCluster({ size: 3 });
+    cluster = await startEtcdCluster({ binary, size: 3 });
   });
   afterAll(async () => {
     for (const d of discoveries.splice(0)) await d.close().catch(() => undefined);
@@ -20,7 +20,7 @@ describe('discovery with several etcd endpoints', () => {
     const discovery = await createDiscovery({ endpoints, connectTimeoutMs: 3000 });
     discoveries.push(discovery);
     expect(discovery.endpoints).toEqual(endpoints);
-    await exerciseDiscovery(discovery, 'dead-first', 'etcd-dead-first');
+    await exerciseDiscovery(discovery, 'dead-first', `${binary}-dead-first`);
     // Every call succeeds, not just the lucky ones: each fails over past the dead member.
     for (let i = 0; i < 20; i++) expect(await discovery.list('dead-first')).toEqual([]);
   });
@@ -33,6 +33,6 @@ describe('discovery with several etcd endpoints', () => {
     });
     discoveries.push(discovery);
     expect(discovery.endpoints).toEqual([`http://${dead}`, cluster!.endpoints[1]]);
-    await exerciseDiscovery(discovery, 'dead-first-2', 'etcd-dead-first-2');
+    await exerciseDiscovery(discovery, 'dead-first-2', `${binary}-dead-first-2`);
   });
 });

@@ -1,4 +1,4 @@
-import { type EtcdCluster, freePort, startEtcdCluster, waitFor } from '@flotilla/testing';
+import { type EtcdCluster, freePort, REGISTRY_BINARIES, startEtcdCluster, waitFor } from '@flotilla/testing';
 import { createDiscovery, type Discovery } from './discovery.js';
 import { EtcdUnavailableError, InvalidArgumentError } from './errors.js';
 import { registerEtcdResolver } from './grpc/resolver-etcd.js';
@@ -39,13 +39,13 @@ describe('discovery against a dead or bad etcd', () => {
   });
 });
 
-describe('discovery against a real etcd', () => {
+describe.each(REGISTRY_BINARIES)('discovery against a real %s', (binary) => {
   let cluster: EtcdCluster;
   let discovery: Discovery;
   const cleanups: (() => Promise<unknown>)[] = [];
 
   beforeAll(async () => {
-    cluster = await startEtcdCluster({ size: 1 });
+    cluster = await startEtcdCluster({ binary, size: 1 });
     discovery = await createDiscovery({ endpoints: cluster.endpoints, connectTimeoutMs: 3000 });
     registerEtcdResolver(discovery);
   });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { connectEtcd, type EtcdConnection } from './etcd/etcd-client.js';
 import type { EtcdConnectionOptions } from './etcd/etcd-options.js';
 import { DiscoveryError, errorMessage, EtcdUnavailableError } from './errors.js';
@@ -7,6 +8,7 @@ import {
   type ServiceEndpoint,
   serviceKeyPrefix,
 } from './naming/endpoint-codec.js';
+import { forgetDiscovery } from './grpc/resolver-etcd.js';
 import { assertServiceName, normalisePrefix } from './naming/validate.js';
 import { type RegisterOptions, Registrar, type Registration } from './registrar/registrar.js';
 import { LatestValueIterator } from './watch/latest-value-iterator.js';
@@ -27,6 +29,8 @@ export interface DiscoveryOptions extends EtcdConnectionOptions {
  * Watches of the same service share one etcd watch.
  */
 export class Discovery {
+  /** Names this instance in channel options (see etcdChannelOptions). */
+  readonly id: string = randomUUID();
   private readonly watchers = new Map<string, ServiceWatcher>();
   private readonly registrations = new Set<Registrar>();
   private readonly iterators = new Set<LatestValueIterator<ServiceEndpoint[]>>();
@@ -138,6 +142,7 @@ export class Discovery {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    forgetDiscovery(this);
     for (const iterator of [...this.iterators]) void iterator.return();
     await Promise.all([...this.registrations].map((r) => r.deregister()));
     await Promise.all([...this.watchers.values()].map((w) => w.close()));

@@ -21,8 +21,24 @@ export type {
 export type { BackoffOptions } from './registrar/backoff.js';
 export {
   deregisterGracefully,
+  GracefulDeregistration,
   type GracefulDeregistrationOptions,
   type ShutdownStep,
 } from './registrar/graceful-deregistration.js';
-export { registerEtcdResolver, type EtcdResolverOptions } from './grpc/resolver-etcd.js';
-export * as grpcExperimental from './grpc/grpc-experimental.js';
+export {
+  registerEtcdResolver,
+  etcdChannelOptions,
+  defaultEtcdDiscovery,
+  ETCD_SCHEME,
+  type EtcdResolverOptions,
+} from './grpc/resolver-etcd.js';
+export { DISCOVERY_CHANNEL_OPTION } from './grpc/resolver-registry.js';
+export {
+  registerNameResolver,
+  endpointMetadata,
+  type NameResolver,
+  type NameResolverFactory,
+  type ResolutionSink,
+  type ResolvedAddress,
+  type ResolveTarget,
+} from './grpc/grpc-experimental.js';

@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     GREETER_MAIN,
     '--port',
     String(port),
-    '--etcd',
+    '--registry',
     etcd.endpoints.join(','),
     '--instance-id',
     'bench',

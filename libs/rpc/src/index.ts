@@ -7,7 +7,9 @@ export type {
   ClientMethod,
   ClientStats,
   ClientStreamMethod,
+  DeepPartial,
   MethodShape,
+  RequestInput,
   RequestOf,
   ResponseOf,
   ServerStreamCall,
@@ -31,7 +33,10 @@ export {
   type ResolvedRpcConfig,
   type RetryBudgetConfig,
   type RetryConfig,
+  type ResolvedRetryConfig,
   type ServiceRpcConfig,
+  type StatusName,
+  STATUS_NAMES,
 } from './config/rpc-config.js';
 export { LB_TYPE_OF_POLICY, registerLoadBalancers } from './balancer/register-policies.js';
 export type { EndpointSnapshot } from './balancer/endpoint-state.js';
@@ -39,6 +44,7 @@ export type { BreakerState } from './breaker/endpoint-breaker.js';
 export { BREAKER_COUNTED_CODES, countsAgainstEndpoint } from './breaker/breaker-codes.js';
 export {
   currentDeadline,
+  deadlineScopesNeeded,
   outgoingDeadline,
   remainingTimeMs,
   runWithDeadline,
@@ -59,3 +65,27 @@ export {
   type ServerCallEvent,
   type ServerInterceptor,
 } from './interceptors/server-interceptors.js';
+export {
+  encodeStatusDetails,
+  decodeStatusDetails,
+  encodeErrorInfo,
+  decodeErrorInfo,
+  errorInfoOf,
+  richStatusOf,
+  STATUS_DETAILS_KEY,
+  ERROR_INFO_TYPE_URL,
+  type ErrorInfo,
+  type RichStatus,
+  type AnyMessage,
+} from './errors/status-details.js';
+export { SHED_METADATA_KEY, SHED_REASON, FLOTILLA_ERROR_DOMAIN, wasShed } from './retry/load-shed-signal.js';
+export {
+  findService,
+  idempotentMethods,
+  requestFromPartials,
+  type ProtoSchema,
+  type FileDescriptorShape,
+  type ServiceDescriptorShape,
+  type MethodDescriptorShape,
+  type FromPartial,
+} from './schema/proto-schema.js';

@@ -5,7 +5,16 @@ export {
   type EtcdMember,
 } from './etcd/etcd-cluster.js';
 export { etcdBinary } from './etcd/etcd-binary.js';
-export { etcdGet, etcdHttp, etcdPut, type EtcdHttpTls } from './etcd/etcd-http.js';
+export {
+  REGISTRY_BINARIES,
+  REGISTRY_BINARY_ENV,
+  registryBinary,
+  registryCommand,
+  storeMain,
+  type RegistryBinary,
+} from './etcd/registry-binary.js';
+export { etcdGet, etcdPut, etcdUnhealthyReason, type EtcdTls, type EtcdHttpTls } from './etcd/etcd-grpc.js';
+export { etcdHttp } from './etcd/etcd-http.js';
 export { createTestCertificates, type TestCertificates } from './etcd/test-certificates.js';
 export { freePort, freePorts } from './ports.js';
 export { waitFor, type WaitOptions } from './wait-for.js';

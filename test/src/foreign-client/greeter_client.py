@@ -1,8 +1,10 @@
 """A gRPC client written without any Flotilla code: Python grpcio with stubs generated from the same
 .proto files. It calls each Greeter RPC shape and the standard health check, and prints one JSON
-object with what it saw. Usage: greeter_client.py PROTO_ROOT HEALTH_PROTO_ROOT ADDRESS OUT_DIR"""
+object with what it saw, including the google.rpc.ErrorInfo of a failed call. Usage:
+greeter_client.py PROTO_ROOT HEALTH_PROTO_ROOT ADDRESS OUT_DIR"""
 import importlib
 import json
+import os
 import sys
 
 from grpc_tools import protoc
@@ -19,11 +21,14 @@ def main():
     proto_root, health_root, address, out_dir = sys.argv[1:5]
     generate(out_dir, proto_root, f"{proto_root}/helloworld/v1/greeter.proto")
     generate(out_dir, health_root, f"{health_root}/health/v1/health.proto")
+    here = os.path.dirname(os.path.abspath(__file__))
+    generate(out_dir, here, f"{here}/rich_status.proto")
     sys.path.insert(0, out_dir)
     greeter_pb2 = importlib.import_module("helloworld.v1.greeter_pb2")
     greeter_grpc = importlib.import_module("helloworld.v1.greeter_pb2_grpc")
     health_pb2 = importlib.import_module("health.v1.health_pb2")
     health_grpc = importlib.import_module("health.v1.health_pb2_grpc")
+    rich_status = importlib.import_module("rich_status_pb2")
 
     result = {}
     with grpc.insecure_channel(address) as channel:
@@ -38,6 +43,7 @@ def main():
             result["invalid"] = None
         except grpc.RpcError as error:
             result["invalid"] = {"code": error.code().name, "details": error.details()}
+            result["invalid_error_info"] = error_info(rich_status, error)
         health = health_grpc.HealthStub(channel)
         result["health"] = health_pb2.HealthCheckResponse.ServingStatus.Name(
             health.Check(health_pb2.HealthCheckRequest(service=""), timeout=5).status
@@ -46,6 +52,20 @@ def main():
             health.Check(health_pb2.HealthCheckRequest(service="helloworld.v1.Greeter"), timeout=5).status
         )
     print(json.dumps(result))
+
+
+def error_info(rich_status, error):
+    """The ErrorInfo in the call's grpc-status-details-bin trailer, as a dict (None if absent)."""
+    raw = dict(error.trailing_metadata() or ()).get("grpc-status-details-bin")
+    if raw is None:
+        return None
+    status = rich_status.Status.FromString(raw)
+    for detail in status.details:
+        if detail.type_url == "type.googleapis.com/google.rpc.ErrorInfo":
+            info = rich_status.ErrorInfo.FromString(detail.value)
+            return {"reason": info.reason, "domain": info.domain, "metadata": dict(info.metadata),
+                    "status_code": status.code, "status_message": status.message}
+    return None
 
 
 if __name__ == "__main__":

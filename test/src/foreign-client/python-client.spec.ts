@@ -47,6 +47,14 @@ describe('a foreign (Python grpcio) client against the greeter process', () => {
       client_stream: 'Hello a, b',
       bidi: ['Hello x', 'Hello y'],
       invalid: { code: 'INVALID_ARGUMENT', details: 'name is required' },
+      // The handler's ValidationError: its reason travels as a google.rpc.ErrorInfo.
+      invalid_error_info: {
+        reason: 'NAME_REQUIRED',
+        domain: 'greeter',
+        metadata: { field: 'name' },
+        status_code: 3,
+        status_message: 'name is required',
+      },
       health: 'SERVING',
       health_greeter: 'SERVING',
     });

@@ -51,7 +51,7 @@ export async function startFleet(config: FleetConfig, log: (line: string) => voi
     const greeterArgs = [
       '--port',
       String(config.greeterPort),
-      '--etcd',
+      '--registry',
       etcdUrl,
       '--instance-id',
       'greeter-1',

@@ -11,6 +11,7 @@ import {
   Etcd3,
   EtcdAuthenticationFailedError,
   EtcdPermissionDeniedError,
+  GRPCCancelledError,
   isRecoverableError,
   type IOptions,
 } from 'etcd3';
@@ -77,12 +78,18 @@ function clientOptions(o: ResolvedEtcdOptions): IOptions {
     faultHandling: {
       // Try each member once per call before failing it.
       global: retry(handleWhen(isRecoverableError), { maxAttempts: Math.max(1, o.endpoints.length - 1) }),
-      // Skip a member that failed twice in a row, but look at it again soon.
+      // Skip a member that failed twice in a row, but look at it again soon. CANCELLED is not the
+      // member's failure: etcd3 cancels its own watch stream when the last watcher goes, and reports
+      // that as a failed host (closing its channels); counting it too would open the breaker on the
+      // retry of a call that the channel reset cut off.
       host: () =>
-        circuitBreaker(handleWhen(isRecoverableError), {
-          halfOpenAfter: Math.min(500, o.reconnectMaxMs),
-          breaker: new ConsecutiveBreaker(2),
-        }),
+        circuitBreaker(
+          handleWhen((e) => isRecoverableError(e) && !(e instanceof GRPCCancelledError)),
+          {
+            halfOpenAfter: Math.min(500, o.reconnectMaxMs),
+            breaker: new ConsecutiveBreaker(2),
+          },
+        ),
       // etcd3 types this as IBackoff but calls it as a factory, which is what ExponentialBackoff is.
       watchBackoff: new ExponentialBackoff({
         initialDelay: 50,

@@ -1,8 +1,9 @@
 /**
- * The one file that touches grpc-js's `experimental` API (resolvers and load balancers). That API
- * is not covered by semver and changed shape in grpc-js 1.14 (resolver listeners became a single
- * function taking StatusOr values; load balancers take endpoint lists). grpc-js is pinned to
- * 1.14.7; when it moves, only this file should need to change.
+ * The one file of this package that touches grpc-js's `experimental` API (name resolvers). That
+ * API is not covered by semver and changed shape in grpc-js 1.14 (resolver listeners became a
+ * single function taking StatusOr values). grpc-js is pinned to 1.14.7; when it moves, only this
+ * file should need to change. What it exports is this package's own small resolver API, not
+ * grpc-js internals; @flotilla/rpc keeps its load-balancer use of `experimental` to itself.
  */
 import { type ChannelOptions, experimental, type ServiceConfig, type status } from '@grpc/grpc-js';
 
@@ -107,39 +108,6 @@ function toEndpoint(a: ResolvedAddress): EndpointWithMetadata {
 }
 
 /** The registry metadata a resolver attached to `endpoint` (see ResolvedAddress), if any. */
-export function endpointMetadata(
-  endpoint: experimental.Endpoint,
-): Readonly<Record<string, unknown>> | undefined {
+export function endpointMetadata(endpoint: object): Readonly<Record<string, unknown>> | undefined {
   return (endpoint as EndpointWithMetadata).metadata;
 }
-
-// Load-balancing building blocks, re-exported for @flotilla/rpc so that it too stays off the
-// experimental namespace. Values:
-export const registerLoadBalancerType = experimental.registerLoadBalancerType;
-export const isLoadBalancerNameRegistered = experimental.isLoadBalancerNameRegistered;
-export const selectLbConfigFromList = experimental.selectLbConfigFromList;
-export const parseLoadBalancingConfig = experimental.parseLoadBalancingConfig;
-export const createChildChannelControlHelper = experimental.createChildChannelControlHelper;
-export const LeafLoadBalancer = experimental.LeafLoadBalancer;
-export const ChildLoadBalancerHandler = experimental.ChildLoadBalancerHandler;
-export const QueuePicker = experimental.QueuePicker;
-export const UnavailablePicker = experimental.UnavailablePicker;
-export const PickResultType = experimental.PickResultType;
-export const EndpointMap = experimental.EndpointMap;
-export const endpointToString = experimental.endpointToString;
-export const subchannelAddressToString = experimental.subchannelAddressToString;
-export const statusOrFromValue = experimental.statusOrFromValue;
-export const statusOrFromError = experimental.statusOrFromError;
-// Types:
-export type LoadBalancer = experimental.LoadBalancer;
-export type ChannelControlHelper = experimental.ChannelControlHelper;
-export type TypedLoadBalancingConfig = experimental.TypedLoadBalancingConfig;
-export type LeafLoadBalancer = experimental.LeafLoadBalancer;
-export type ChildLoadBalancerHandler = experimental.ChildLoadBalancerHandler;
-export type Picker = experimental.Picker;
-export type PickArgs = experimental.PickArgs;
-export type PickResult = experimental.PickResult;
-export type Endpoint = experimental.Endpoint;
-export type SubchannelAddress = experimental.SubchannelAddress;
-export type SubchannelInterface = experimental.SubchannelInterface;
-export type StatusOr<T> = experimental.StatusOr<T>;

@@ -1,4 +1,4 @@
-import { type ServiceConfig, status } from '@grpc/grpc-js';
+import { type ChannelOptions, type ServiceConfig, status } from '@grpc/grpc-js';
 import type { Discovery } from '../discovery.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { ServiceEndpoint } from '../naming/endpoint-codec.js';
@@ -9,6 +9,9 @@ import {
   type ResolutionSink,
   type ResolveTarget,
 } from './grpc-experimental.js';
+import { DISCOVERY_CHANNEL_OPTION, resolverRegistry } from './resolver-registry.js';
+
+export const ETCD_SCHEME = 'etcd';
 
 export interface EtcdResolverOptions {
   /** URI scheme to claim. Default `etcd`, i.e. targets like `etcd:///greeter`. */
@@ -21,22 +24,64 @@ export interface EtcdResolverOptions {
 }
 
 /**
- * Makes `etcd:///<service>` targets resolve through `discovery` for every grpc-js channel created
- * afterwards. `etcd:///<prefix>/<service>` (the Go form) works too. The channel keeps the last known
- * instances while etcd is unreachable, and its `:authority` is the bare service name.
+ * Makes `etcd:///<service>` targets resolve through `discovery` for every grpc-js channel that does
+ * not name its own Discovery (see etcdChannelOptions). `etcd:///<prefix>/<service>` (the Go form)
+ * works too. The channel keeps the last known instances while etcd is unreachable, and its
+ * `:authority` is the bare service name. The latest call sets the default.
  */
 export function registerEtcdResolver(discovery: Discovery, options: EtcdResolverOptions = {}): void {
-  const scheme = options.scheme ?? 'etcd';
-  const policy = options.loadBalancingPolicy ?? 'round_robin';
+  const scheme = options.scheme ?? ETCD_SCHEME;
+  ensureScheme(scheme);
+  resolverRegistry().fallbacks.set(scheme, {
+    discovery,
+    loadBalancingPolicy: options.loadBalancingPolicy ?? 'round_robin',
+  });
+}
+
+/**
+ * Channel options that make a channel's `etcd:///` target resolve through `discovery`, whatever
+ * other Discovery instances the process has: `new Client(target, creds, { ...etcdChannelOptions(d) })`.
+ */
+export function etcdChannelOptions(discovery: Discovery): ChannelOptions {
+  ensureScheme(ETCD_SCHEME);
+  resolverRegistry().byId.set(discovery.id, discovery);
+  return { [DISCOVERY_CHANNEL_OPTION]: discovery.id };
+}
+
+/** The Discovery registerEtcdResolver made the default, if any (and still open). */
+export function defaultEtcdDiscovery(scheme = ETCD_SCHEME): Discovery | undefined {
+  return resolverRegistry().fallbacks.get(scheme)?.discovery;
+}
+
+/** Forgets `discovery` (it closed): channels naming it, or relying on it as the default, get an error. */
+export function forgetDiscovery(discovery: Discovery): void {
+  const registry = resolverRegistry();
+  registry.byId.delete(discovery.id);
+  for (const [scheme, fallback] of registry.fallbacks)
+    if (fallback.discovery === discovery) registry.fallbacks.delete(scheme);
+}
+
+function ensureScheme(scheme: string): void {
+  const registry = resolverRegistry();
+  if (registry.schemes.has(scheme)) return;
+  registry.schemes.add(scheme);
   registerNameResolver(scheme, {
     create: (target, sink, channelOptions) => {
+      const id = channelOptions[DISCOVERY_CHANNEL_OPTION] as string | undefined;
+      const fallback = registry.fallbacks.get(scheme);
+      const discovery = id === undefined ? fallback?.discovery : registry.byId.get(id);
+      if (!discovery) return new FailingResolver(target, sink, id);
       const config: ServiceConfig | null =
         channelOptions['grpc.service_config'] === undefined
-          ? { loadBalancingConfig: [{ [policy]: {} }], methodConfig: [] }
+          ? {
+              loadBalancingConfig: [{ [fallback?.loadBalancingPolicy ?? 'round_robin']: {} }],
+              methodConfig: [],
+            }
           : null;
       return new EtcdResolver(discovery, serviceOf(target, discovery.prefix), sink, config);
     },
-    defaultAuthority: (target) => serviceOf(target, discovery.prefix),
+    // The authority does not depend on the Discovery: a service name never contains '/'.
+    defaultAuthority: (target) => serviceOf(target, lastSegmentPrefix(target)),
   });
 }
 
@@ -50,6 +95,38 @@ export function serviceOf(target: ResolveTarget, prefix: string): string {
     );
   }
   return path;
+}
+
+/** For the authority: whatever precedes the last path segment counts as the prefix. */
+function lastSegmentPrefix(target: ResolveTarget): string {
+  const path = target.path.replace(/^\/+|\/+$/g, '');
+  const slash = path.lastIndexOf('/');
+  return slash < 0 ? '' : path.slice(0, slash);
+}
+
+/** Reports why a channel cannot resolve, instead of grpc-js falling back to DNS. */
+class FailingResolver implements NameResolver {
+  constructor(
+    private readonly target: ResolveTarget,
+    private readonly sink: ResolutionSink,
+    private readonly id: string | undefined,
+  ) {
+    this.refresh();
+  }
+
+  refresh(): void {
+    const target = `${this.target.scheme}:///${this.target.path}`;
+    this.sink.error(
+      status.UNAVAILABLE,
+      this.id === undefined
+        ? `${target}: no Discovery to resolve it; call registerEtcdResolver(discovery) or create the client with { discovery }`
+        : `${target}: the Discovery of this channel (${this.id}) is closed`,
+    );
+  }
+
+  destroy(): void {
+    // Nothing to release.
+  }
 }
 
 /**
@@ -98,22 +175,27 @@ export class EtcdResolver implements NameResolver {
   }
 
   private start(): void {
-    this.unsubscribe = this.discovery.subscribe(
-      this.service,
-      (endpoints) => {
-        this.latest = endpoints;
-        this.report(endpoints);
-      },
-      (error) => {
-        // With endpoints in hand, an etcd failure changes nothing: keep serving them.
-        if (this.latest === undefined) {
-          this.sink.error(
-            status.UNAVAILABLE,
-            `cannot resolve "${this.service}": etcd unreachable (${error.message}); retrying`,
-          );
-        }
-      },
-    );
+    try {
+      this.unsubscribe = this.discovery.subscribe(
+        this.service,
+        (endpoints) => {
+          this.latest = endpoints;
+          this.report(endpoints);
+        },
+        (error) => {
+          // With endpoints in hand, an etcd failure changes nothing: keep serving them.
+          if (this.latest === undefined) {
+            this.sink.error(
+              status.UNAVAILABLE,
+              `cannot resolve "${this.service}": etcd unreachable (${error.message}); retrying`,
+            );
+          }
+        },
+      );
+    } catch (error) {
+      // The Discovery closed under this channel.
+      this.sink.error(status.UNAVAILABLE, `cannot resolve "${this.service}": ${(error as Error).message}`);
+    }
   }
 
   private report(endpoints: ServiceEndpoint[]): void {

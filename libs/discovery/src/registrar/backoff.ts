@@ -1,3 +1,5 @@
+import { ExponentialBackoff, type GeneratorFn, type IBackoff } from 'cockatiel';
+
 export interface BackoffOptions {
   /** First delay, before jitter. Default 100 ms. */
   initialMs?: number;
@@ -10,27 +12,37 @@ export interface BackoffOptions {
 }
 
 /**
- * Exponential backoff with "equal jitter": each delay is half the exponential step plus a random
+ * Exponential backoff with "equal jitter", on cockatiel's ExponentialBackoff (the library the etcd
+ * client's fault handling already uses): each delay is half the exponential step plus a random
  * part of the other half, so retrying instances spread out but none waits much longer than the cap.
- * It never runs out: callers retry forever and report each attempt.
+ * It never runs out: callers retry forever and report each attempt; `reset()` starts over.
  */
 export class Backoff {
+  private readonly factory: ExponentialBackoff<number>;
+  private current: IBackoff<unknown> | undefined;
   private attempt = 0;
-  private readonly initialMs: number;
-  private readonly maxMs: number;
-  private readonly multiplier: number;
-  private readonly random: () => number;
 
   constructor(options: BackoffOptions = {}) {
-    this.initialMs = options.initialMs ?? 100;
-    this.maxMs = options.maxMs ?? 1000;
-    this.multiplier = options.multiplier ?? 2;
-    this.random = options.random ?? Math.random;
-    if (!(this.initialMs > 0) || !(this.maxMs >= this.initialMs) || !(this.multiplier >= 1)) {
+    const initialMs = options.initialMs ?? 100;
+    const maxMs = options.maxMs ?? 1000;
+    const multiplier = options.multiplier ?? 2;
+    const random = options.random ?? Math.random;
+    if (!(initialMs > 0) || !(maxMs >= initialMs) || !(multiplier >= 1)) {
       throw new RangeError(
-        `backoff needs 0 < initialMs <= maxMs and multiplier >= 1, got ${this.initialMs}, ${this.maxMs}, ${this.multiplier}`,
+        `backoff needs 0 < initialMs <= maxMs and multiplier >= 1, got ${initialMs}, ${maxMs}, ${multiplier}`,
       );
     }
+    // cockatiel's own half-jitter generator always doubles; this one honours the multiplier.
+    const equalJitter: GeneratorFn<number> = (step = 0, o) => {
+      const delay = Math.min(o.maxDelay, o.initialDelay * o.exponent ** Math.min(step, 64));
+      return [Math.round(delay / 2 + random() * (delay / 2)), step + 1];
+    };
+    this.factory = new ExponentialBackoff({
+      initialDelay: initialMs,
+      maxDelay: maxMs,
+      exponent: multiplier,
+      generator: equalJitter,
+    });
   }
 
   /** How many delays were handed out since the last reset. */
@@ -39,12 +51,13 @@ export class Backoff {
   }
 
   next(): number {
-    const step = Math.min(this.maxMs, this.initialMs * this.multiplier ** Math.min(this.attempt, 64));
+    this.current = this.current ? this.current.next(undefined) : this.factory.next();
     this.attempt += 1;
-    return Math.round(step / 2 + this.random() * (step / 2));
+    return this.current.duration;
   }
 
   reset(): void {
+    this.current = undefined;
     this.attempt = 0;
   }
 }

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { deregisterGracefully } from './graceful-deregistration.js';
+import { deregisterGracefully, GracefulDeregistration } from './graceful-deregistration.js';
 import type { Registration } from './registrar.js';
 
 // A fake registration: this unit test is about the order of steps, not etcd.
@@ -67,5 +67,20 @@ describe('deregisterGracefully', () => {
       deregisterGracefully({ markNotServing: () => undefined, drainMs: 0, closeServer: closed }),
     ).resolves.toEqual({ revoked: false });
     expect(closed).toHaveBeenCalledOnce();
+  });
+
+  it('runs as separate steps for separate shutdown hooks: each once, and a later step runs the earlier ones first', async () => {
+    const log: string[] = [];
+    const steps = new GracefulDeregistration({
+      markNotServing: () => void log.push('not-serving'),
+      registration: fakeRegistration(log, true),
+      drainMs: 10,
+      closeServer: async () => void log.push('close'),
+    });
+    // Whoever asks first (app.close() closes the server before any hook runs), the order holds.
+    await Promise.all([steps.closeServer(), steps.deregister(), steps.markNotServing()]);
+    await steps.drain();
+    await steps.closeServer();
+    expect(log).toEqual(['not-serving', 'revoke(3000)', 'close']);
   });
 });

@@ -197,11 +197,19 @@ export class Registrar extends EventEmitter<RegistrationEvents> implements Regis
             this.lease = grant.ID; // deregister() revokes it
             return;
           }
-          await this.client.kv.put({
-            key: Buffer.from(this.key),
-            value: Buffer.from(this.value),
-            lease: grant.ID,
-          });
+          try {
+            await this.client.kv.put({
+              key: Buffer.from(this.key),
+              value: Buffer.from(this.value),
+              lease: grant.ID,
+            });
+          } catch (error) {
+            // The lease holds nothing yet; revoke it rather than leave one behind per failed attempt.
+            await this.client.leaseClient
+              .leaseRevoke({ ID: grant.ID }, { deadline: Date.now() + this.callTimeoutMs })
+              .catch(() => undefined);
+            throw error;
+          }
           this.lease = grant.ID;
           this.markRegistered();
         }

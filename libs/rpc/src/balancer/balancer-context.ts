@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { ResolvedRpcConfig } from '../config/rpc-config.js';
 import { type EndpointSnapshot, EndpointState } from './endpoint-state.js';
 
@@ -92,11 +93,19 @@ export class BalancerContext {
   }
 }
 
-const contexts = new Map<string, BalancerContext>();
-let nextClientId = 0;
+/**
+ * grpc-js creates the LB policy from a registered class, and the class registered last wins. If
+ * two copies of this package are loaded (one bundled with a library, say), the policy that runs
+ * may come from the other copy than the client: so the contexts live on globalThis under a
+ * registered symbol, where every copy finds them.
+ */
+const REGISTRY = Symbol.for('flotilla.rpc.balancer-contexts');
+const contexts: Map<string, BalancerContext> = ((globalThis as { [REGISTRY]?: Map<string, BalancerContext> })[
+  REGISTRY
+] ??= new Map());
 
 export function createBalancerContext(config: ResolvedRpcConfig): BalancerContext {
-  const id = `${process.pid}-${++nextClientId}`;
+  const id = randomUUID();
   const context = new BalancerContext(id, config);
   contexts.set(id, context);
   return context;

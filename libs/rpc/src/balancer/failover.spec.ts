@@ -53,13 +53,14 @@ describe('failover: instances dying under load (real greeters, real etcd)', () =
     stop = true;
     const result = await load;
     const stats = client.$stats();
-    const victimAfter = stats.endpoints.find((e) => e.address === victim.address)!;
+    // Absent when its registration expired meanwhile (a slow run): then it got no picks at all.
+    const victimAfter = stats.endpoints.find((e) => e.address === victim.address);
     expect(killed).toBe(true);
     expect(result.errors.map((e) => `${e.code} ${e.details}`)).toEqual([]);
     expect(result.ok).toBeGreaterThan(3000);
     // The dead instance got (almost) nothing after the kill: only attempts already on their way.
-    expect(victimAfter.started - startedAtKill).toBeLessThan(40);
-    expect(victimAfter.connectivity).not.toBe('READY');
+    expect((victimAfter?.started ?? startedAtKill) - startedAtKill).toBeLessThan(40);
+    expect(victimAfter?.connectivity ?? 'deregistered').not.toBe('READY');
   });
 
   it('fails fast with UNAVAILABLE naming the service and every endpoint when all instances are down', async () => {
@@ -78,8 +79,10 @@ describe('failover: instances dying under load (real greeters, real etcd)', () =
       expect(error).toMatchObject({ code: status.UNAVAILABLE });
       const details = (error as { details: string }).details;
       expect(details).toMatch(/^greeter: no endpoint is reachable/);
-      for (const instance of fleet.instances)
-        expect(details).toContain(`${instance.address} TRANSIENT_FAILURE breaker`);
+      // Every endpoint the client still knows (the one killed earlier may have expired from etcd).
+      const known = client.$stats().endpoints.map((e) => e.address);
+      expect(known.length).toBeGreaterThanOrEqual(2);
+      for (const address of known) expect(details).toContain(`${address} TRANSIENT_FAILURE breaker`);
       expect(elapsed).toBeLessThan(100);
     }
   });

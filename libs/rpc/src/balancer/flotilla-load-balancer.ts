@@ -1,5 +1,6 @@
 import { type ChannelOptions, connectivityState } from '@grpc/grpc-js';
-import { grpcExperimental as x } from '@flotilla/discovery';
+import { endpointMetadata } from '@flotilla/discovery';
+import * as x from './grpc-lb.js';
 import { type BalancerContext, findBalancerContext } from './balancer-context.js';
 import { failFastResult, FlotillaPicker, type ReadyEndpoint } from './flotilla-picker.js';
 import type { PickStrategy } from './pick-strategies.js';
@@ -91,7 +92,7 @@ export abstract class FlotillaLoadBalancer implements x.LoadBalancer {
     this.updatesPaused = true;
     for (const endpoint of endpoints.value) {
       const address = endpoint.addresses.map((a) => x.subchannelAddressToString(a)).join(',');
-      const weight = Number(x.endpointMetadata(endpoint)?.['weight'] ?? 1);
+      const weight = Number(endpointMetadata(endpoint)?.['weight'] ?? 1);
       context.endpoint(address).weight = Number.isFinite(weight) && weight > 0 ? weight : 1;
       const existing = this.children.get(address);
       if (existing) {

@@ -1,5 +1,5 @@
 import { connectivityState, Metadata, status } from '@grpc/grpc-js';
-import { grpcExperimental as x } from '@flotilla/discovery';
+import * as x from './grpc-lb.js';
 import { ATTEMPT_METADATA_KEY, type BalancerContext, FAIL_FAST_METADATA_KEY } from './balancer-context.js';
 import type { EndpointState } from './endpoint-state.js';
 import type { PickStrategy } from './pick-strategies.js';

@@ -1,4 +1,4 @@
-import { grpcExperimental as x } from '@flotilla/discovery';
+import * as x from './grpc-lb.js';
 import type { PolicyName } from '../config/rpc-config.js';
 import { P2C_EWMA, P2cEwmaConfig, P2cEwmaLoadBalancer } from './load-balancer-p2c-ewma.js';
 import {

@@ -52,14 +52,34 @@ export interface BidiCall<Q, R> extends AsyncIterable<R> {
 }
 export type BidiMethod<Q, R> = (options?: CallOptions) => BidiCall<Q, R>;
 
-export type ClientMethod<M> = M extends { requestStream: false; responseStream: false }
-  ? UnaryMethod<RequestOf<M>, ResponseOf<M>>
+type Builtin =
+  Date | ((...args: never[]) => unknown) | Uint8Array | string | number | boolean | bigint | undefined;
+
+/** Like ts-proto's DeepPartial: every field optional, all the way down (what `fromPartial` takes). */
+export type DeepPartial<T> = T extends Builtin
+  ? T
+  : T extends readonly (infer U)[]
+    ? DeepPartial<U>[]
+    : T extends object
+      ? { [K in keyof T]?: DeepPartial<T[K]> }
+      : Partial<T>;
+
+/** The request a caller passes: the full message, or any part of it when the client has the schema. */
+export type RequestInput<M, Partials extends boolean> = Partials extends true
+  ? DeepPartial<RequestOf<M>>
+  : RequestOf<M>;
+
+export type ClientMethod<M, Partials extends boolean = false> = M extends {
+  requestStream: false;
+  responseStream: false;
+}
+  ? UnaryMethod<RequestInput<M, Partials>, ResponseOf<M>>
   : M extends { requestStream: false; responseStream: true }
-    ? ServerStreamMethod<RequestOf<M>, ResponseOf<M>>
+    ? ServerStreamMethod<RequestInput<M, Partials>, ResponseOf<M>>
     : M extends { requestStream: true; responseStream: false }
-      ? ClientStreamMethod<RequestOf<M>, ResponseOf<M>>
+      ? ClientStreamMethod<RequestInput<M, Partials>, ResponseOf<M>>
       : M extends { requestStream: true; responseStream: true }
-        ? BidiMethod<RequestOf<M>, ResponseOf<M>>
+        ? BidiMethod<RequestInput<M, Partials>, ResponseOf<M>>
         : never;
 
 export interface ClientStats {
@@ -84,7 +104,10 @@ export interface ClientControl {
   $waitForReady(deadline: Date): Promise<void>;
 }
 
-/** The typed client for service definition `S`: one promise-based method per RPC. */
-export type TypedClient<S extends ServiceShape> = {
-  readonly [K in keyof S]: ClientMethod<S[K]>;
+/**
+ * The typed client for service definition `S`: one promise-based method per RPC. With `Partials`
+ * (a client created with `schemas`), requests may leave fields out.
+ */
+export type TypedClient<S extends ServiceShape, Partials extends boolean = false> = {
+  readonly [K in keyof S]: ClientMethod<S[K], Partials>;
 } & ClientControl;

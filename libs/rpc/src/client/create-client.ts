@@ -5,11 +5,11 @@ import {
   credentials as grpcCredentials,
   Metadata,
 } from '@grpc/grpc-js';
-import { type Discovery, registerEtcdResolver } from '@flotilla/discovery';
+import { defaultEtcdDiscovery, type Discovery, ETCD_SCHEME, etcdChannelOptions } from '@flotilla/discovery';
 import { createBalancerContext } from '../balancer/balancer-context.js';
 import { LB_TYPE_OF_POLICY, registerLoadBalancers } from '../balancer/register-policies.js';
 import { type MethodConfig, resolveRpcConfig, type ServiceRpcConfig } from '../config/rpc-config.js';
-import { outgoingDeadline } from '../deadline/deadline-propagation.js';
+import { noteClientCreated, outgoingDeadline } from '../deadline/deadline-propagation.js';
 import {
   type CallKind,
   type ClientInterceptor,
@@ -18,6 +18,13 @@ import {
   startInterceptors,
 } from '../interceptors/client-interceptors.js';
 import { RetryBudget } from '../retry/retry-budget.js';
+import {
+  findService,
+  type FromPartial,
+  idempotentMethods,
+  type ProtoSchema,
+  requestFromPartials,
+} from '../schema/proto-schema.js';
 import type {
   CallOptions,
   ClientControl,
@@ -37,9 +44,19 @@ export interface CreateClientOptions {
   serviceName?: string;
   /** This service's settings (validated; see ServiceRpcConfig). */
   config?: ServiceRpcConfig;
+  /**
+   * ts-proto schemas (`protoMetadata`, generated with `outputSchema=true`) among which is the
+   * service's file. With them, requests may be partial (`sayHello({ name: 'Ada' })`: the rest
+   * gets proto defaults through the message's `fromPartial`) and idempotency levels are read from
+   * the method options; no .proto file is needed at run time.
+   */
+  schemas?: readonly ProtoSchema[];
   /** The service's `.proto` (e.g. `protoFile('helloworld/v1/greeter.proto')`): idempotency levels are read from it. */
   protoFile?: string;
-  /** Registers the `etcd:///` resolver on this Discovery first (otherwise the application must have). */
+  /**
+   * Resolves `etcd:///` targets through this Discovery (this client's own, whatever other
+   * Discovery instances the process has). Without it, the one `registerEtcdResolver` set.
+   */
   discovery?: Discovery;
   /** Flotilla interceptors: run once per call (see ClientInterceptor). */
   interceptors?: ClientInterceptor[];
@@ -60,27 +77,50 @@ export interface CreateClientOptions {
 export function createClient<S extends ServiceShape>(
   service: S,
   target: string | readonly string[],
+  options: CreateClientOptions & { schemas: readonly ProtoSchema[] },
+): TypedClient<S, true>;
+export function createClient<S extends ServiceShape>(
+  service: S,
+  target: string | readonly string[],
+  options?: CreateClientOptions,
+): TypedClient<S>;
+export function createClient<S extends ServiceShape>(
+  service: S,
+  target: string | readonly string[],
   options: CreateClientOptions = {},
-): TypedClient<S> {
+): TypedClient<S, boolean> {
   registerLoadBalancers();
   registerStaticResolver();
-  if (options.discovery) registerEtcdResolver(options.discovery);
+  noteClientCreated();
 
   const address = normaliseTarget(target);
   const methods = Object.entries(service);
   if (methods.length === 0) throw new Error('createClient: the service definition has no methods');
   const fullServiceName = methodParts(methods[0]?.[1].path ?? '').service;
   const serviceName = options.serviceName ?? serviceNameOfTarget(address) ?? fullServiceName;
-  const config = resolveRpcConfig(serviceName, options.config ?? {});
-  const idempotentInProto = options.protoFile
-    ? idempotentMethodsFromProto(options.protoFile, fullServiceName)
-    : new Set<string>();
+  const config = resolveRpcConfig(serviceName, options.config ?? {}, {
+    fullServiceName,
+    methodNames: methods.flatMap(([name, method]) => [methodParts(method.path).method, name]),
+  });
+  const found = options.schemas ? findService(options.schemas, fullServiceName) : undefined;
+  if (options.schemas && !found) {
+    throw new Error(
+      `createClient: none of the schemas describes ${fullServiceName} (add the protoMetadata of its .proto file)`,
+    );
+  }
+  const fromPartials = found ? requestFromPartials(found.schema, found.service) : undefined;
+  const idempotentInProto = found
+    ? idempotentMethods(found.service)
+    : options.protoFile
+      ? idempotentMethodsFromProto(options.protoFile, fullServiceName)
+      : new Set<string>();
 
   const context = createBalancerContext(config);
   const budget = new RetryBudget(config.retryBudget.maxTokens, config.retryBudget.tokenRatio);
   const counters = { retries: 0, transparentRetries: 0, hedges: 0 };
   const client = new Client(address, options.credentials ?? grpcCredentials.createInsecure(), {
     ...options.channelOptions,
+    ...resolverOptions(address, options.discovery),
     'grpc.service_config': JSON.stringify({
       loadBalancingConfig: [{ [LB_TYPE_OF_POLICY[config.policy]]: { clientId: context.clientId } }],
     }),
@@ -91,9 +131,12 @@ export function createClient<S extends ServiceShape>(
   for (const [name, method] of methods) {
     const protoName = methodParts(method.path).method;
     const methodConfig: MethodConfig = config.methods[protoName] ?? config.methods[name] ?? {};
-    const timeoutMs = methodConfig.timeoutMs ?? config.timeoutMs;
+    const streaming = method.requestStream || method.responseStream;
+    // Streams run as long as they need unless their method sets a deadline (the call's own, and
+    // an inbound deadline, still apply); unary calls default to the service's timeout.
+    const timeoutMs = methodConfig.timeoutMs ?? (streaming ? Infinity : config.timeoutMs);
     const idempotent = methodConfig.idempotent ?? idempotentInProto.has(protoName);
-    typed[name] = bindMethod(method, {
+    typed[name] = bindMethod(method, fromPartials?.get(protoName), {
       client,
       context,
       budget,
@@ -127,7 +170,20 @@ export function createClient<S extends ServiceShape>(
       );
     },
   };
-  return Object.assign(typed, control) as unknown as TypedClient<S>;
+  return Object.assign(typed, control) as unknown as TypedClient<S, boolean>;
+}
+
+/**
+ * Points an `etcd:///` channel at its Discovery: this client's own, else the process default. With
+ * neither, grpc-js would quietly try DNS on "etcd:///greeter"; say what is missing instead.
+ */
+function resolverOptions(address: string, discovery: Discovery | undefined): ChannelOptions {
+  if (!address.startsWith(`${ETCD_SCHEME}:`)) return {};
+  if (discovery) return etcdChannelOptions(discovery);
+  if (defaultEtcdDiscovery()) return {};
+  throw new Error(
+    `createClient: ${address} is resolved through etcd, but no Discovery was given: pass { discovery } (from createDiscovery) or call registerEtcdResolver(discovery) first`,
+  );
 }
 
 interface Binding {
@@ -143,8 +199,10 @@ interface Binding {
 }
 
 /** One typed method. Q and R are the method's request and response types. */
-function bindMethod<Q, R>(method: MethodShape, b: Binding): unknown {
-  const serialize = method.requestSerialize as (value: Q) => Buffer;
+function bindMethod<Q, R>(method: MethodShape, fromPartial: FromPartial | undefined, b: Binding): unknown {
+  const encode = method.requestSerialize as (value: Q) => Buffer;
+  // With a schema, a request may be partial: fill in the defaults first.
+  const serialize = fromPartial ? (value: Q) => encode(fromPartial(value) as Q) : encode;
   const deserialize = method.responseDeserialize as (value: Buffer) => R;
   const stream: StreamTarget<Q, R> = {
     client: b.client,

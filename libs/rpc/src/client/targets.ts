@@ -1,4 +1,4 @@
-import { grpcExperimental as x } from '@flotilla/discovery';
+import { registerNameResolver } from '@flotilla/discovery';
 
 /** Scheme for static endpoint lists: `static:///10.0.0.1:50051,10.0.0.2:50051`. */
 export const STATIC_SCHEME = 'static';
@@ -12,7 +12,7 @@ let staticRegistered = false;
 export function registerStaticResolver(): void {
   if (staticRegistered) return;
   staticRegistered = true;
-  x.registerNameResolver(STATIC_SCHEME, {
+  registerNameResolver(STATIC_SCHEME, {
     create(target, sink) {
       const report = () => {
         try {

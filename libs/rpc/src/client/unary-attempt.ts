@@ -5,6 +5,7 @@ import {
   FAIL_FAST_METADATA_KEY,
 } from '../balancer/balancer-context.js';
 import type { AttemptOutcome } from '../retry/retry-policy.js';
+import { wasShed } from '../retry/load-shed-signal.js';
 import type { RetryBudget } from '../retry/retry-budget.js';
 
 export type AttemptResult<R> =
@@ -59,7 +60,9 @@ export function startUnaryAttempt<Q, R>(
           resolve({ ok: true, value: value as R });
           return;
         }
-        if (target.retryableCodes.includes(error.code)) budget.recordFailure();
+        // A shed call is retried elsewhere at no cost to the budget: no handler ran.
+        const shed = wasShed(error);
+        if (!shed && target.retryableCodes.includes(error.code)) budget.recordFailure();
         resolve({
           ok: false,
           error,
@@ -69,6 +72,7 @@ export function startUnaryAttempt<Q, R>(
             failFast:
               error.code === status.UNAVAILABLE &&
               (error.metadata?.get(FAIL_FAST_METADATA_KEY).length ?? 0) > 0,
+            shed,
           },
           endpoint: info.endpoint,
         });

@@ -1,15 +1,15 @@
 import { type Metadata, status } from '@grpc/grpc-js';
-import type { HedgingConfig, RetryConfig } from '../config/rpc-config.js';
+import type { HedgingConfig, ResolvedRetryConfig } from '../config/rpc-config.js';
 import { runHedged } from '../retry/hedging.js';
 import type { RetryBudget } from '../retry/retry-budget.js';
-import { backoffDelayMs, classifyFailure } from '../retry/retry-policy.js';
+import { classifyFailure, type RetryBackoff, retryBackoff } from '../retry/retry-policy.js';
 import { rpcError } from './rpc-error.js';
 import { type AttemptResult, startUnaryAttempt, type UnaryTarget } from './unary-attempt.js';
 
 export interface UnaryPlan {
   idempotent: boolean;
   hedging: Required<HedgingConfig> | undefined;
-  retry: Required<RetryConfig>;
+  retry: ResolvedRetryConfig;
   budget: RetryBudget;
   counters: { retries: number; transparentRetries: number; hedges: number };
 }
@@ -59,6 +59,7 @@ async function attemptUntilDone<Q, R>(
     );
   }
   let avoid: Set<string> | undefined; // allocated only once an attempt has failed
+  let backoff: RetryBackoff | undefined; // likewise
   let attempts = 0;
   let transparentLeft = MAX_TRANSPARENT_RETRIES;
   for (;;) {
@@ -90,7 +91,7 @@ async function attemptUntilDone<Q, R>(
     }
     if (verdict !== 'retry' || attempts >= plan.retry.maxAttempts || !plan.budget.allowRetry())
       throw result.error;
-    const delay = backoffDelayMs(attempts, plan.retry);
+    const delay = (backoff ??= retryBackoff(plan.retry)).next();
     if (Date.now() + delay >= deadline) throw result.error;
     await sleep(delay, signal);
     if (signal?.aborted) throw result.error;

@@ -10,7 +10,7 @@ describe('resolveRpcConfig', () => {
     const config = resolveRpcConfig('greeter', {
       policy: 'weighted',
       breaker: { volumeThreshold: 3, resetTimeoutMs: 100 },
-      retry: { retryableCodes: ['UNAVAILABLE', 8] },
+      retry: { retryableCodes: ['UNAVAILABLE', 'RESOURCE_EXHAUSTED'] },
       methods: { SayHello: { timeoutMs: 250, hedging: true } },
     });
     expect(config.policy).toBe('weighted');
@@ -40,7 +40,16 @@ describe('resolveRpcConfig', () => {
     [{ retry: { maxAttempts: 0 } }, 'retry.maxAttempts must be an integer from 1 to 10, got 0'],
     [
       { retry: { retryableCodes: ['NOPE'] } },
-      'retry.retryableCodes contains "NOPE", which is not a gRPC status code',
+      'retry.retryableCodes contains "NOPE", which is not a gRPC status name (e.g. "UNAVAILABLE")',
+    ],
+    [
+      { retry: { retryableCodes: [14] } },
+      'retry.retryableCodes contains 14, which is not a gRPC status name (e.g. "UNAVAILABLE")',
+    ],
+    [{ timeoutMs: Infinity }, 'timeoutMs must be a number from 1 to 86400000'],
+    [
+      { breaker: { foo: 1 } },
+      'breaker.foo is not a known setting (known: enabled, errorThresholdPercentage,',
     ],
     [
       { retryBudget: { tokenRatio: 'x' } },
@@ -53,5 +62,18 @@ describe('resolveRpcConfig', () => {
     [{ breaker: [] }, 'rpc config for "greeter": breaker must be an object, got []'],
   ])('rejects %j naming the bad value', (raw, message) => {
     expect(() => resolveRpcConfig('greeter', raw)).toThrow(message);
+  });
+
+  it("checks methods.<Name> against the service's methods, in proto or ts-proto form", () => {
+    const methodNames = ['SayHello', 'sayHello', 'SayHelloBidi', 'sayHelloBidi'];
+    const options = { methodNames, fullServiceName: 'helloworld.v1.Greeter' };
+    expect(resolveRpcConfig('greeter', { methods: { sayHello: { timeoutMs: 5 } } }, options).methods).toEqual(
+      {
+        sayHello: { timeoutMs: 5 },
+      },
+    );
+    expect(() => resolveRpcConfig('greeter', { methods: { SayHelo: { timeoutMs: 5 } } }, options)).toThrow(
+      'rpc config for "greeter": methods.SayHelo is not a method of helloworld.v1.Greeter (methods: SayHello, SayHelloBidi)',
+    );
   });
 });

@@ -1,7 +1,11 @@
 import { status } from '@grpc/grpc-js';
+import { z } from 'zod';
 
 /** Load-balancing policies a service can choose; each is a registered grpc-js LB type. */
 export type PolicyName = 'p2c_ewma' | 'round_robin' | 'weighted';
+
+/** A gRPC status code by name, e.g. `'UNAVAILABLE'`. */
+export type StatusName = Exclude<keyof typeof status, number>;
 
 export interface BreakerConfig {
   /** false turns breakers off for the service. Default true. */
@@ -27,8 +31,8 @@ export interface RetryConfig {
   maxBackoffMs?: number;
   /** Backoff growth per retry. Default 2. */
   backoffMultiplier?: number;
-  /** Status codes worth retrying for idempotent methods. Default [UNAVAILABLE]. */
-  retryableCodes?: status[];
+  /** Status codes worth retrying for idempotent methods, by name. Default ['UNAVAILABLE']. */
+  retryableCodes?: StatusName[];
 }
 
 /** gRPC `retryThrottling`: a token bucket shared by every call of one client. */
@@ -56,7 +60,7 @@ export interface EwmaConfig {
 }
 
 export interface MethodConfig {
-  /** Default deadline for calls of this method. */
+  /** Default deadline for calls of this method (streams included). */
   timeoutMs?: number;
   /** Overrides the .proto `idempotency_level`. */
   idempotent?: boolean;
@@ -67,7 +71,7 @@ export interface MethodConfig {
 /** Per-service client configuration, e.g. `{ greeter: { policy: 'p2c_ewma', timeoutMs: 2000 } }`. */
 export interface ServiceRpcConfig {
   policy?: PolicyName;
-  /** Default deadline for every call. Default 10000 ms. */
+  /** Default deadline of every unary call. Default 10000 ms. Streams have none unless their method sets one. */
   timeoutMs?: number;
   breaker?: BreakerConfig;
   retry?: RetryConfig;
@@ -78,12 +82,16 @@ export interface ServiceRpcConfig {
   methods?: Record<string, MethodConfig>;
 }
 
+export interface ResolvedRetryConfig extends Required<Omit<RetryConfig, 'retryableCodes'>> {
+  retryableCodes: status[];
+}
+
 export interface ResolvedRpcConfig {
   service: string;
   policy: PolicyName;
   timeoutMs: number;
   breaker: Required<BreakerConfig>;
-  retry: Required<RetryConfig>;
+  retry: ResolvedRetryConfig;
   retryBudget: Required<RetryBudgetConfig>;
   hedging: Required<HedgingConfig>;
   ewma: Required<EwmaConfig>;
@@ -114,218 +122,164 @@ export const DEFAULT_RPC_CONFIG: Omit<ResolvedRpcConfig, 'service'> = {
   methods: {},
 };
 
-const POLICIES: readonly PolicyName[] = ['p2c_ewma', 'round_robin', 'weighted'];
-
 /** Thrown for a bad configuration value; the message names the service, the key and the value. */
 export class RpcConfigError extends Error {
   override name = 'RpcConfigError';
 }
 
+export const STATUS_NAMES = Object.keys(status).filter((key) => Number.isNaN(Number(key))) as StatusName[];
+const POLICIES = ['p2c_ewma', 'round_robin', 'weighted'] as const;
+
+const number = (min: number, max: number) => {
+  const error = `must be a number from ${min} to ${max}`;
+  return z.number({ error }).min(min, { error }).max(max, { error }).optional();
+};
+const integer = (min: number, max: number) => {
+  const error = `must be an integer from ${min} to ${max}`;
+  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error }).optional();
+};
+const flag = z.boolean({ error: 'must be true or false' }).optional();
+const section = <T extends z.ZodRawShape>(shape: T) =>
+  z.strictObject(shape, { error: 'must be an object' }).optional();
+
+const methodSchema = z.strictObject(
+  { timeoutMs: number(1, 86_400_000), idempotent: flag, hedging: flag },
+  { error: 'must be an object' },
+);
+
+const configSchema = z.strictObject(
+  {
+    policy: z.enum(POLICIES, { error: `must be one of ${POLICIES.join(', ')}` }).optional(),
+    timeoutMs: number(1, 86_400_000),
+    breaker: section({
+      enabled: flag,
+      errorThresholdPercentage: number(1, 100),
+      volumeThreshold: integer(0, 1_000_000),
+      windowMs: integer(10, 3_600_000),
+      windowBuckets: integer(1, 1000),
+      resetTimeoutMs: integer(1, 3_600_000),
+    }),
+    retry: section({
+      maxAttempts: integer(1, 10),
+      initialBackoffMs: number(0, 60_000),
+      maxBackoffMs: number(0, 600_000),
+      backoffMultiplier: number(1, 100),
+      retryableCodes: z
+        .array(
+          z.enum(STATUS_NAMES as [StatusName, ...StatusName[]], {
+            error: 'is not a gRPC status name (e.g. "UNAVAILABLE")',
+          }),
+          {
+            error: 'must be a list of status names',
+          },
+        )
+        .optional(),
+    }),
+    retryBudget: section({ maxTokens: number(1, 1000), tokenRatio: number(0.001, 1) }),
+    hedging: section({ delayMs: number(0, 600_000), maxAttempts: integer(2, 5) }),
+    ewma: section({
+      decayMs: number(1, 3_600_000),
+      penaltyDecayMs: number(1, 3_600_000),
+      penaltyWeight: number(0, 1_000_000),
+    }),
+    methods: z.record(z.string(), methodSchema, { error: 'must be an object' }).optional(),
+  },
+  { error: 'must be an object' },
+);
+
+export interface ResolveOptions {
+  /** The service's method names (proto and ts-proto forms); `methods.<Name>` must be one of them. */
+  methodNames?: readonly string[];
+  /** For the error about an unknown method, e.g. `helloworld.v1.Greeter`. */
+  fullServiceName?: string;
+}
+
 /**
- * Validates `raw` (typically parsed JSON or YAML) and fills in defaults. Unknown keys are errors too,
- * so a typo (`timeoutMS`) does not silently fall back to a default.
+ * Validates `raw` (typically parsed JSON or YAML) with zod and fills in defaults. Unknown keys are
+ * errors too, so a typo (`timeoutMS`, or a method name) does not silently fall back to a default.
  */
-export function resolveRpcConfig(service: string, raw: unknown = {}): ResolvedRpcConfig {
-  const at = (path: string) => `rpc config for "${service}": ${path}`;
-  const root = record(raw, at('the config'));
-  allowKeys(
-    root,
-    ['policy', 'timeoutMs', 'breaker', 'retry', 'retryBudget', 'hedging', 'ewma', 'methods'],
-    at(''),
-  );
+export function resolveRpcConfig(
+  service: string,
+  raw: unknown = {},
+  options: ResolveOptions = {},
+): ResolvedRpcConfig {
+  const at = `rpc config for "${service}": `;
+  const parsed = configSchema.safeParse(raw, { reportInput: true });
+  if (!parsed.success) throw new RpcConfigError(at + describe(parsed.error.issues, configSchema));
+  const c = parsed.data;
   const d = DEFAULT_RPC_CONFIG;
-
-  const policy = root['policy'] ?? d.policy;
-  if (typeof policy !== 'string' || !POLICIES.includes(policy as PolicyName)) {
-    throw new RpcConfigError(`${at('policy')} must be one of ${POLICIES.join(', ')}, got ${show(policy)}`);
-  }
-
-  const breakerRaw = record(root['breaker'] ?? {}, at('breaker'));
-  allowKeys(breakerRaw, Object.keys(d.breaker), at('breaker.'));
-  const breaker: Required<BreakerConfig> = {
-    enabled: bool(breakerRaw['enabled'], d.breaker.enabled, at('breaker.enabled')),
-    errorThresholdPercentage: num(
-      breakerRaw['errorThresholdPercentage'],
-      d.breaker.errorThresholdPercentage,
-      at('breaker.errorThresholdPercentage'),
-      1,
-      100,
-    ),
-    volumeThreshold: int(
-      breakerRaw['volumeThreshold'],
-      d.breaker.volumeThreshold,
-      at('breaker.volumeThreshold'),
-      0,
-      1_000_000,
-    ),
-    windowMs: int(breakerRaw['windowMs'], d.breaker.windowMs, at('breaker.windowMs'), 10, 3_600_000),
-    windowBuckets: int(
-      breakerRaw['windowBuckets'],
-      d.breaker.windowBuckets,
-      at('breaker.windowBuckets'),
-      1,
-      1000,
-    ),
-    resetTimeoutMs: int(
-      breakerRaw['resetTimeoutMs'],
-      d.breaker.resetTimeoutMs,
-      at('breaker.resetTimeoutMs'),
-      1,
-      3_600_000,
-    ),
-  };
+  const breaker = { ...d.breaker, ...defined(c.breaker) };
   if (breaker.windowMs % breaker.windowBuckets !== 0) {
     throw new RpcConfigError(
-      `${at('breaker.windowBuckets')} must divide breaker.windowMs (${breaker.windowMs}), got ${breaker.windowBuckets}`,
+      `${at}breaker.windowBuckets must divide breaker.windowMs (${breaker.windowMs}), got ${breaker.windowBuckets}`,
     );
   }
-
-  const retryRaw = record(root['retry'] ?? {}, at('retry'));
-  allowKeys(retryRaw, Object.keys(d.retry), at('retry.'));
-  const retry: Required<RetryConfig> = {
-    maxAttempts: int(retryRaw['maxAttempts'], d.retry.maxAttempts, at('retry.maxAttempts'), 1, 10),
-    initialBackoffMs: num(
-      retryRaw['initialBackoffMs'],
-      d.retry.initialBackoffMs,
-      at('retry.initialBackoffMs'),
-      0,
-      60_000,
-    ),
-    maxBackoffMs: num(retryRaw['maxBackoffMs'], d.retry.maxBackoffMs, at('retry.maxBackoffMs'), 0, 600_000),
-    backoffMultiplier: num(
-      retryRaw['backoffMultiplier'],
-      d.retry.backoffMultiplier,
-      at('retry.backoffMultiplier'),
-      1,
-      100,
-    ),
-    retryableCodes: codes(retryRaw['retryableCodes'], d.retry.retryableCodes, at('retry.retryableCodes')),
-  };
-
-  const budgetRaw = record(root['retryBudget'] ?? {}, at('retryBudget'));
-  allowKeys(budgetRaw, Object.keys(d.retryBudget), at('retryBudget.'));
-  const retryBudget: Required<RetryBudgetConfig> = {
-    maxTokens: num(budgetRaw['maxTokens'], d.retryBudget.maxTokens, at('retryBudget.maxTokens'), 1, 1000),
-    tokenRatio: num(
-      budgetRaw['tokenRatio'],
-      d.retryBudget.tokenRatio,
-      at('retryBudget.tokenRatio'),
-      0.001,
-      1,
-    ),
-  };
-
-  const hedgingRaw = record(root['hedging'] ?? {}, at('hedging'));
-  allowKeys(hedgingRaw, Object.keys(d.hedging), at('hedging.'));
-  const hedging: Required<HedgingConfig> = {
-    delayMs: num(hedgingRaw['delayMs'], d.hedging.delayMs, at('hedging.delayMs'), 0, 600_000),
-    maxAttempts: int(hedgingRaw['maxAttempts'], d.hedging.maxAttempts, at('hedging.maxAttempts'), 2, 5),
-  };
-
-  const ewmaRaw = record(root['ewma'] ?? {}, at('ewma'));
-  allowKeys(ewmaRaw, Object.keys(d.ewma), at('ewma.'));
-  const ewma: Required<EwmaConfig> = {
-    decayMs: num(ewmaRaw['decayMs'], d.ewma.decayMs, at('ewma.decayMs'), 1, 3_600_000),
-    penaltyDecayMs: num(
-      ewmaRaw['penaltyDecayMs'],
-      d.ewma.penaltyDecayMs,
-      at('ewma.penaltyDecayMs'),
-      1,
-      3_600_000,
-    ),
-    penaltyWeight: num(
-      ewmaRaw['penaltyWeight'],
-      d.ewma.penaltyWeight,
-      at('ewma.penaltyWeight'),
-      0,
-      1_000_000,
-    ),
-  };
-
-  const methodsRaw = record(root['methods'] ?? {}, at('methods'));
   const methods: Record<string, MethodConfig> = {};
-  for (const [name, value] of Object.entries(methodsRaw)) {
-    const m = record(value, at(`methods.${name}`));
-    allowKeys(m, ['timeoutMs', 'idempotent', 'hedging'], at(`methods.${name}.`));
-    const method: MethodConfig = {};
-    if (m['timeoutMs'] !== undefined)
-      method.timeoutMs = num(m['timeoutMs'], 0, at(`methods.${name}.timeoutMs`), 1, 86_400_000);
-    if (m['idempotent'] !== undefined)
-      method.idempotent = bool(m['idempotent'], false, at(`methods.${name}.idempotent`));
-    if (m['hedging'] !== undefined) method.hedging = bool(m['hedging'], false, at(`methods.${name}.hedging`));
-    methods[name] = method;
+  for (const [name, method] of Object.entries(c.methods ?? {})) {
+    if (options.methodNames && !options.methodNames.includes(name)) {
+      const proto = options.methodNames.filter((m) => /^[A-Z]/.test(m));
+      throw new RpcConfigError(
+        `${at}methods.${name} is not a method of ${options.fullServiceName ?? service} (methods: ${(proto.length ? proto : options.methodNames).join(', ')})`,
+      );
+    }
+    methods[name] = defined(method);
   }
-
+  const { retryableCodes, ...retry } = defined(c.retry ?? {});
   return {
     service,
-    policy: policy as PolicyName,
-    timeoutMs: num(root['timeoutMs'], d.timeoutMs, at('timeoutMs'), 1, 86_400_000),
+    policy: c.policy ?? d.policy,
+    timeoutMs: c.timeoutMs ?? d.timeoutMs,
     breaker,
-    retry,
-    retryBudget,
-    hedging,
-    ewma,
+    retry: {
+      ...d.retry,
+      ...retry,
+      retryableCodes: retryableCodes ? retryableCodes.map((name) => status[name]) : d.retry.retryableCodes,
+    },
+    retryBudget: { ...d.retryBudget, ...defined(c.retryBudget) },
+    hedging: { ...d.hedging, ...defined(c.hedging) },
+    ewma: { ...d.ewma, ...defined(c.ewma) },
     methods,
   };
 }
 
-function record(value: unknown, what: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new RpcConfigError(`${what} must be an object, got ${show(value)}`);
+/** `breaker.errorThresholdPercentage must be a number from 1 to 100, got 150`. */
+function describe(issues: readonly z.core.$ZodIssue[], schema: z.ZodType): string {
+  const [issue] = issues;
+  if (!issue) return 'the config is invalid';
+  const path = issue.path.map(String);
+  if (issue.code === 'unrecognized_keys') {
+    const prefix = path.length ? `${path.join('.')}.` : '';
+    return `${prefix}${issue.keys[0]} is not a known setting (known: ${knownKeys(schema, path).join(', ')})`;
   }
-  return value as Record<string, unknown>;
+  const input = (issue as { input?: unknown }).input;
+  const last = issue.path.at(-1);
+  if (typeof last === 'number')
+    return `${path.slice(0, -1).join('.')} contains ${show(input)}, which ${issue.message}`;
+  return `${path.length ? path.join('.') : 'the config'} ${issue.message}, got ${show(input)}`;
 }
 
-function allowKeys(value: Record<string, unknown>, allowed: readonly string[], prefix: string): void {
-  for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) {
-      throw new RpcConfigError(`${prefix}${key} is not a known setting (known: ${allowed.join(', ')})`);
-    }
+function knownKeys(schema: z.ZodType, path: readonly string[]): string[] {
+  let current: z.ZodType | undefined = schema;
+  for (const key of path) {
+    const shape = objectShape(current);
+    current = shape?.[key] ?? (current instanceof z.ZodRecord ? (current.valueType as z.ZodType) : undefined);
   }
+  return Object.keys(objectShape(current) ?? {});
 }
 
-function num(value: unknown, fallback: number, what: string, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw new RpcConfigError(`${what} must be a number from ${min} to ${max}, got ${show(value)}`);
-  }
-  return value;
+function objectShape(schema: z.ZodType | undefined): Record<string, z.ZodType> | undefined {
+  let inner: unknown = schema;
+  while (inner instanceof z.ZodOptional) inner = inner.unwrap();
+  return inner instanceof z.ZodObject ? (inner.shape as Record<string, z.ZodType>) : undefined;
 }
 
-function int(value: unknown, fallback: number, what: string, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new RpcConfigError(`${what} must be an integer from ${min} to ${max}, got ${show(value)}`);
-  }
-  return value;
-}
-
-function bool(value: unknown, fallback: boolean, what: string): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean')
-    throw new RpcConfigError(`${what} must be true or false, got ${show(value)}`);
-  return value;
-}
-
-function codes(value: unknown, fallback: status[], what: string): status[] {
-  if (value === undefined) return fallback;
-  if (!Array.isArray(value))
-    throw new RpcConfigError(`${what} must be a list of status codes, got ${show(value)}`);
-  return value.map((code: unknown) => {
-    if (
-      typeof code === 'string' &&
-      code in status &&
-      typeof status[code as keyof typeof status] === 'number'
-    ) {
-      return status[code as keyof typeof status];
-    }
-    if (typeof code === 'number' && Number.isInteger(code) && code > 0 && code <= 16) return code as status;
-    throw new RpcConfigError(
-      `${what} contains ${show(code)}, which is not a gRPC status code (e.g. "UNAVAILABLE" or 14)`,
-    );
-  });
+/** Drops keys whose value is undefined, so that spreading over defaults keeps the defaults. */
+function defined<T extends object>(value: T | undefined): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value ?? {}).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]: Exclude<T[K], undefined>;
+  };
 }
 
 function show(value: unknown): string {
-  return value === undefined ? 'nothing' : JSON.stringify(value);
+  return value === undefined ? 'nothing' : (JSON.stringify(value) ?? String(value));
 }

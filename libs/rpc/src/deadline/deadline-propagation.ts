@@ -8,6 +8,23 @@ interface DeadlineScope {
 const storage = new AsyncLocalStorage<DeadlineScope>();
 
 /**
+ * Whether any Flotilla client exists in this process (createClient sets it). Until one does,
+ * servers need not open deadline scopes: nothing would read them, and in Node 20 the first
+ * AsyncLocalStorage.run() installs promise hooks that tax every promise in the process. On
+ * globalThis, so that every copy of this package agrees.
+ */
+const CLIENTS_EXIST = Symbol.for('flotilla.rpc.clients-exist');
+
+export function noteClientCreated(): void {
+  (globalThis as { [CLIENTS_EXIST]?: boolean })[CLIENTS_EXIST] = true;
+}
+
+/** True once a Flotilla client exists: only then is a deadline scope worth opening. */
+export function deadlineScopesNeeded(): boolean {
+  return (globalThis as { [CLIENTS_EXIST]?: boolean })[CLIENTS_EXIST] === true;
+}
+
+/**
  * Runs `fn` with `deadline` (a Date or epoch ms) as the inbound deadline: every Flotilla client call
  * made inside it, however deep in async code, gets at most the time that remains. A server
  * interceptor (see deadlineServerInterceptor) opens such a scope for each incoming call. A nested

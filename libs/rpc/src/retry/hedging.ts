@@ -1,11 +1,11 @@
-import type { HedgingConfig, RetryConfig } from '../config/rpc-config.js';
+import type { HedgingConfig, ResolvedRetryConfig } from '../config/rpc-config.js';
 import type { AttemptHandle, AttemptResult } from '../client/unary-attempt.js';
 import type { RetryBudget } from './retry-budget.js';
 import { classifyFailure } from './retry-policy.js';
 
 export interface HedgingPlan {
   hedging: Required<HedgingConfig>;
-  retry: Required<RetryConfig>;
+  retry: ResolvedRetryConfig;
   budget: RetryBudget;
   onHedge: () => void;
 }

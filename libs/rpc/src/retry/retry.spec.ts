@@ -1,10 +1,15 @@
 import { status } from '@grpc/grpc-js';
 import { resolveRpcConfig } from '../config/rpc-config.js';
 import { RetryBudget } from './retry-budget.js';
-import { backoffDelayMs, classifyFailure } from './retry-policy.js';
+import { classifyFailure, retryBackoff } from './retry-policy.js';
 
 const policy = resolveRpcConfig('unit').retry;
-const outcome = (code: status, neverStarted = false, failFast = false) => ({ code, neverStarted, failFast });
+const outcome = (code: status, neverStarted = false, failFast = false, shed = false) => ({
+  code,
+  neverStarted,
+  failFast,
+  shed,
+});
 
 describe('classifyFailure', () => {
   it('retries UNAVAILABLE for idempotent methods only', () => {
@@ -26,14 +31,24 @@ describe('classifyFailure', () => {
   it('never retries a fail-fast refusal (every breaker open)', () => {
     expect(classifyFailure(outcome(status.UNAVAILABLE, true, true), true, policy)).toBe('final');
   });
+  it('retries a call a server shed on another endpoint, whatever the method', () => {
+    expect(classifyFailure(outcome(status.RESOURCE_EXHAUSTED, false, false, true), false, policy)).toBe(
+      'transparent',
+    );
+    // RESOURCE_EXHAUSTED from a handler (a quota, say) is not marked as shed: final.
+    expect(classifyFailure(outcome(status.RESOURCE_EXHAUSTED), true, policy)).toBe('final');
+  });
 });
 
-describe('backoffDelayMs', () => {
-  it('grows exponentially up to the cap, jittered below it', () => {
-    expect(backoffDelayMs(1, policy, () => 1)).toBe(10);
-    expect(backoffDelayMs(3, policy, () => 1)).toBe(40);
-    expect(backoffDelayMs(10, policy, () => 1)).toBe(200);
-    expect(backoffDelayMs(3, policy, () => 0.5)).toBe(20);
+describe('retryBackoff (cockatiel ExponentialBackoff, gRPC full jitter)', () => {
+  const delays = (random: () => number, config = policy) => {
+    const backoff = retryBackoff(config, random);
+    return Array.from({ length: 6 }, () => backoff.next());
+  };
+  it('grows by the multiplier up to the cap, jittered below it', () => {
+    expect(delays(() => 1)).toEqual([10, 20, 40, 80, 160, 200]);
+    expect(delays(() => 0.5)).toEqual([5, 10, 20, 40, 80, 100]);
+    expect(delays(() => 1, { ...policy, backoffMultiplier: 3 })).toEqual([10, 30, 90, 200, 200, 200]);
   });
 });
 

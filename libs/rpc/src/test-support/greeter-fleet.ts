@@ -60,7 +60,7 @@ export async function startGreeterFleet(
           GREETER_MAIN,
           '--port',
           String(port),
-          '--etcd',
+          '--registry',
           etcd.endpoints.join(','),
           '--instance-id',
           `g${i}`,
@@ -80,7 +80,8 @@ export async function startGreeterFleet(
           output().includes('registered in etcd') ||
           (child.exitCode !== null ? Promise.reject(new Error(output())) : false),
         {
-          timeoutMs: 20_000,
+          // Start-up loads Nest, grpc-js, zod and pino; on a busy 2-core box it can take 20 s.
+          timeoutMs: 60_000,
           intervalMs: 25,
           what: `greeter g${i} on port ${port} to register in etcd`,
         },

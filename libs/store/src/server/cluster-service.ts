@@ -50,7 +50,8 @@ export function clusterService(node: StoreNode, proxy: LeaderProxy): etcdserverp
           proxy
             .clusterClient()
             .memberPromote(req, call.metadata, { deadline: Date.now() + 10_000 }, (err, res) =>
-              err ? reject(err as ServiceError) : resolve(res),
+              // Answered in this member's name, as etcd's followers do.
+              err ? reject(err as ServiceError) : resolve({ ...res, header: node.header() }),
             ),
         );
       }

@@ -4,8 +4,18 @@ import { EtcdError } from '../mvcc/errors.js';
 /** An error as etcd sends it: its gRPC code and exact message; anything unexpected is INTERNAL. */
 export function toServiceError(e: unknown): Partial<ServiceError> {
   if (e instanceof EtcdError) return { code: e.code, details: e.message, metadata: new Metadata() };
+  // The leader's answer to a call this member passed on (e.g. MemberPromote): relayed as it came.
+  if (isServiceError(e)) return { code: e.code, details: e.details, metadata: new Metadata() };
   const message = e instanceof Error ? e.message : String(e);
   return { code: status.INTERNAL, details: `flotilla-store: ${message}`, metadata: new Metadata() };
+}
+
+function isServiceError(e: unknown): e is ServiceError {
+  return (
+    e instanceof Error &&
+    typeof (e as Partial<ServiceError>).code === 'number' &&
+    typeof (e as Partial<ServiceError>).details === 'string'
+  );
 }
 
 /** A unary handler from an async function. */

@@ -3,6 +3,7 @@ import { etcdserverpb } from '@flotilla/proto';
 import { EtcdError } from '../mvcc/errors.js';
 import { RpcErrors } from '../rpc-errors.js';
 import { toServiceError, unary } from './grpc-handlers.js';
+import { toEtcdError } from './raft-errors.js';
 import type { LeaderProxy } from './leader-proxy.js';
 import type { StoreNode } from './store-node.js';
 
@@ -38,13 +39,15 @@ export function leaseService(node: StoreNode, proxy: LeaderProxy): etcdserverpb.
           proxy
             .leaseClient()
             .leaseTimeToLive(req, call.metadata, { deadline: Date.now() + 5000 }, (err, res) =>
-              err ? reject(err) : resolve(res),
+              // Answered in this member's name, as etcd's followers do.
+              err ? reject(err) : resolve({ ...res, header: node.header() }),
             ),
         );
       }
-      await node.keeper.whenLeading(2000);
+      await confirmLeadership(node);
       const lease = node.sm.mvcc.lease(req.ID);
-      if (!lease) throw new EtcdError(RpcErrors.leaseNotFound);
+      // As etcd: an unknown (or expired) lease is not an error here but TTL -1.
+      if (!lease) return { header: node.header(), ID: req.ID, TTL: -1, grantedTTL: 0, keys: [] };
       return {
         header: node.header(),
         ID: req.ID,
@@ -74,7 +77,7 @@ function keepAlive(node: StoreNode, proxy: LeaderProxy, call: KeepAliveStream): 
     if (!upstream) {
       const up = proxy.leaseClient().leaseKeepAlive(new Metadata());
       up.on('data', (res: etcdserverpb.LeaseKeepAliveResponse) => {
-        if (!closed) call.write(res);
+        if (!closed) call.write({ ...res, header: node.header() });
       });
       // The leader went away: the client's keep-alive loop reconnects (possibly to this member).
       up.on('error', (e: unknown) => fail(e instanceof Error ? new EtcdError(RpcErrors.leaderChanged) : e));
@@ -84,7 +87,7 @@ function keepAlive(node: StoreNode, proxy: LeaderProxy, call: KeepAliveStream): 
     upstream.write(req);
   };
   const answer = async (req: etcdserverpb.LeaseKeepAliveRequest): Promise<void> => {
-    await node.keeper.whenLeading(2000);
+    await confirmLeadership(node);
     const lease = node.sm.mvcc.lease(req.ID);
     const alive = lease !== undefined && node.keeper.keepAlive(req.ID, lease.ttl);
     if (!closed) call.write({ header: node.header(), ID: req.ID, TTL: alive ? lease.ttl : 0 });
@@ -111,4 +114,19 @@ function keepAlive(node: StoreNode, proxy: LeaderProxy, call: KeepAliveStream): 
     closed = true;
     upstream?.cancel();
   });
+}
+
+/**
+ * Lease time is the leader's: before it renews a lease or reports its time, a leader confirms with
+ * a quorum that it still leads (a deposed leader in a partition would otherwise promise a TTL the
+ * real leader does not honour), and that it has extended every lease since taking over.
+ */
+async function confirmLeadership(node: StoreNode): Promise<void> {
+  await node.keeper.whenLeading(2000);
+  try {
+    await node.raft.readIndex({ timeoutMs: 2000 });
+  } catch (e) {
+    throw toEtcdError(e);
+  }
+  if (!node.raft.isLeader() || !node.keeper.isLeading) throw new EtcdError(RpcErrors.leaderChanged);
 }

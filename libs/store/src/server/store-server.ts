@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { credentials, Metadata, ServerCredentials, type Server } from '@grpc/grpc-js';
+import { credentials, Metadata, ServerCredentials, type Server, type ServiceDefinition } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import { etcdserverpb } from '@flotilla/proto';
 import { createGrpcServer, FileStorage, GrpcTransport } from '@flotilla/raft';
@@ -18,6 +18,7 @@ import {
   type StoredIdentity,
 } from './cluster-identity.js';
 import { kvService } from './kv-service.js';
+import { refuseOnLearner } from './learner-guard.js';
 import { LeaderProxy } from './leader-proxy.js';
 import { leaseService } from './lease-service.js';
 import { authService, maintenanceService } from './maintenance-service.js';
@@ -146,15 +147,14 @@ export class StoreServer {
     });
     const proxy = new LeaderProxy(node);
     const server = createGrpcServer({ 'grpc.max_receive_message_length': 16 << 20 });
-    server.addService(etcdserverpb.KVService, kvService(node));
-    server.addService(
-      etcdserverpb.WatchService,
-      watchService(node, { progressNotifyMs: o.watchProgressNotifyMs }),
-    );
-    server.addService(etcdserverpb.LeaseService, leaseService(node, proxy));
-    server.addService(etcdserverpb.ClusterService, clusterService(node, proxy));
-    server.addService(etcdserverpb.MaintenanceService, maintenanceService(node));
-    server.addService(etcdserverpb.AuthService, authService());
+    const addService = (definition: ServiceDefinition, implementation: object): void =>
+      server.addService(definition, refuseOnLearner(node, definition, implementation));
+    addService(etcdserverpb.KVService, kvService(node));
+    addService(etcdserverpb.WatchService, watchService(node, { progressNotifyMs: o.watchProgressNotifyMs }));
+    addService(etcdserverpb.LeaseService, leaseService(node, proxy));
+    addService(etcdserverpb.ClusterService, clusterService(node, proxy));
+    addService(etcdserverpb.MaintenanceService, maintenanceService(node));
+    addService(etcdserverpb.AuthService, authService());
     const health = new HealthImplementation({ '': 'SERVING' });
     health.addToServer(server);
     const ports: number[] = [];

@@ -48,7 +48,8 @@ export class WatchHub {
   watch(spec: WatchSpec, sink: WatchSink): WatchStart {
     const store = this.store();
     const range = toKeyRange(spec.key, spec.rangeEnd);
-    const w: Watcher = { range, spec, sink, next: store.revision + 1 };
+    // A start in the future waits for that revision (etcd skips the writes before it).
+    const w: Watcher = { range, spec, sink, next: Math.max(store.revision + 1, spec.startRevision) };
     if (spec.startRevision > 0 && spec.startRevision <= store.revision) {
       if (spec.startRevision < store.compactRevision)
         return { ok: false, compactRevision: store.compactRevision };
@@ -61,12 +62,13 @@ export class WatchHub {
   /** Called while applying: the events of one write, all at `revision`. */
   publish(events: readonly Event[], revision: number): void {
     for (const w of this.watchers) {
+      if (revision < w.next) continue;
       let out: Event[] | null = null;
       for (const e of events) {
         if (!keyInRange(toKeyString(e.kv.key), w.range) || filtered(w.spec, e)) continue;
         (out ??= []).push(w.spec.prevKv ? e : { ...e, prevKv: undefined });
       }
-      if (revision >= w.next) w.next = revision + 1;
+      w.next = revision + 1;
       if (out) w.sink.events(out, revision);
     }
   }

@@ -5,14 +5,27 @@ import { join } from 'node:path';
 import { captureOutput, exited, spawnTracked, stopChild } from '../child-processes.js';
 import { freePorts } from '../ports.js';
 import { waitFor } from '../wait-for.js';
-import { etcdBinary } from './etcd-binary.js';
+import { etcdUnhealthyReason } from './etcd-grpc.js';
+import { registryBinary, registryCommand, type RegistryBinary } from './registry-binary.js';
 import { ownedDirPrefix, removeStaleDataDirs } from './stale-dirs.js';
-import { etcdHttp } from './etcd-http.js';
 import { createTestCertificates, type TestCertificates } from './test-certificates.js';
 
 export interface EtcdClusterOptions {
+  /**
+   * The server to run: 'etcd' (the `etcd` on PATH or $ETCD_BIN) or 'flotilla-store'
+   * (`node <repo>/apps/store/dist/main.js`; build it with `npx tsc -b apps/store/tsconfig.lib.json`).
+   * Both get the same etcd flags and serve the same v3 gRPC API. Default: $FLOTILLA_REGISTRY_BINARY,
+   * else 'etcd'.
+   */
+  binary?: RegistryBinary;
   /** Members: 1 or 3 (any odd number works). */
   size?: number;
+  /**
+   * `--heartbeat-interval` and `--election-timeout`, ms. Default 100 and 1000, etcd's own defaults,
+   * given explicitly so that both binaries run on the same timing (flotilla-store's defaults are shorter).
+   */
+  heartbeatIntervalMs?: number;
+  electionTimeoutMs?: number;
   /** How long start() and restart() wait for health. */
   startTimeoutMs?: number;
   /** Keep data dirs under this folder instead of a fresh temp dir (it is still removed on stop). */
@@ -20,7 +33,8 @@ export interface EtcdClusterOptions {
   /**
    * Serve clients over https only, with a throwaway CA and certificates made by `openssl` in the
    * cluster's temp dir, and require client certificates (`--client-cert-auth`). Peers stay on http.
-   * The CA and client certificate are on `cluster.tls`. Default false.
+   * The CA and client certificate are on `cluster.tls`. Default false. etcd only: flotilla-store has
+   * no TLS yet, so `tls` with `binary: 'flotilla-store'` is an error.
    */
   tls?: boolean;
 }
@@ -39,6 +53,8 @@ export interface EtcdMember {
 }
 
 export interface EtcdCluster {
+  /** Which server the members run. */
+  readonly binary: RegistryBinary;
   readonly members: readonly EtcdMember[];
   /** Client URLs of every member, e.g. for the etcd3 client's `hosts`. */
   readonly endpoints: string[];
@@ -69,16 +85,27 @@ interface MemberState {
 
 /**
  * Starts a throwaway etcd cluster on free loopback ports (never 2379/2380) with temporary data dirs,
- * and waits until it is healthy. With `tls: true` clients must use https and a client certificate
- * (`cluster.tls`); the health probe does the same. Always call `stop()` (e.g. in `afterAll`); a
- * process-exit hook kills the members anyway if the caller dies first.
+ * and waits until it is healthy. It runs real etcd or flotilla-store (`binary`, default from
+ * $FLOTILLA_REGISTRY_BINARY, else 'etcd') with the same flags. "Healthy" is what etcd's /health
+ * checks, asked over gRPC: a known leader, no alarm and a linearizable read. With `tls: true` (etcd
+ * only) clients must use https and a client certificate (`cluster.tls`); the health probe does the
+ * same. Always call `stop()` (e.g. in `afterAll`); a process-exit hook kills the members anyway if
+ * the caller dies first.
  */
 export async function startEtcdCluster(options: EtcdClusterOptions = {}): Promise<EtcdCluster> {
   const size = options.size ?? 1;
   if (!Number.isInteger(size) || size < 1)
     throw new Error(`etcd cluster size must be a positive integer, got ${size}`);
   const startTimeoutMs = options.startTimeoutMs ?? 20_000;
-  const bin = etcdBinary();
+  const binary = registryBinary(options.binary);
+  if (options.tls && binary !== 'etcd') {
+    throw new Error(
+      `startEtcdCluster: tls needs binary 'etcd'; ${binary} has no TLS yet (it serves http:// only)`,
+    );
+  }
+  const heartbeatMs = options.heartbeatIntervalMs ?? 100;
+  const electionMs = options.electionTimeoutMs ?? 1000;
+  const { command, args: commandArgs } = registryCommand(binary);
   const base = options.baseDir ?? tmpdir();
   removeStaleDataDirs(base);
   const root = mkdtempSync(join(base, ownedDirPrefix()));
@@ -117,7 +144,8 @@ export async function startEtcdCluster(options: EtcdClusterOptions = {}): Promis
     : [];
 
   const launch = (m: MemberState): void => {
-    const child = spawnTracked(bin, [
+    const child = spawnTracked(command, [
+      ...commandArgs,
       ...tlsFlags,
       '--name',
       m.name,
@@ -137,6 +165,10 @@ export async function startEtcdCluster(options: EtcdClusterOptions = {}): Promis
       token,
       '--initial-cluster-state',
       'new',
+      '--heartbeat-interval',
+      String(heartbeatMs),
+      '--election-timeout',
+      String(electionMs),
       '--logger',
       'zap',
       '--log-level',
@@ -146,24 +178,32 @@ export async function startEtcdCluster(options: EtcdClusterOptions = {}): Promis
     m.output = captureOutput(child);
   };
 
-  const healthy = async (m: MemberState): Promise<boolean> => {
+  const exitedError = (m: MemberState): Error | undefined => {
     const child = m.process;
-    if (!child || child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(
-        `etcd member ${m.name} exited (code ${child?.exitCode}, signal ${child?.signalCode}):\n${m.output()}`,
-      );
-    }
-    const response = await etcdHttp(clientUrl(m), 'GET', '/health', undefined, tls, 1000);
-    const body = JSON.parse(response.body) as { health?: string };
-    return body.health === 'true';
+    if (child && child.exitCode === null && child.signalCode === null) return undefined;
+    return new Error(
+      `${binary} member ${m.name} exited (code ${child?.exitCode}, signal ${child?.signalCode}):\n${m.output()}`,
+    );
   };
 
-  const waitMember = (m: MemberState, timeoutMs: number) =>
-    waitFor(() => healthy(m), {
-      timeoutMs,
-      intervalMs: 50,
-      what: `etcd member ${m.name} on ${clientUrl(m)} to become healthy`,
-    });
+  const waitMember = async (m: MemberState, timeoutMs: number): Promise<void> => {
+    let died: Error | undefined;
+    await waitFor(
+      async () => {
+        died = exitedError(m);
+        if (died) return true; // stop polling; thrown below with the member's output
+        const reason = await etcdUnhealthyReason(clientUrl(m), tls, 1000);
+        if (reason !== undefined) throw new Error(reason);
+        return true;
+      },
+      {
+        timeoutMs,
+        intervalMs: 50,
+        what: `${binary} member ${m.name} on ${clientUrl(m)} to become healthy`,
+      },
+    );
+    if (died) throw died;
+  };
 
   let stopped = false;
   const stop = async (): Promise<void> => {
@@ -189,7 +229,7 @@ export async function startEtcdCluster(options: EtcdClusterOptions = {}): Promis
 
   const member = (i: number): MemberState => {
     const m = members[i];
-    if (!m) throw new Error(`no etcd member ${i}; the cluster has ${size}`);
+    if (!m) throw new Error(`no ${binary} member ${i}; the cluster has ${size}`);
     return m;
   };
 
@@ -210,6 +250,7 @@ export async function startEtcdCluster(options: EtcdClusterOptions = {}): Promis
   };
 
   return {
+    binary,
     members: members.map(view),
     endpoints: members.map(clientUrl),
     tls,

@@ -1,43 +1,12 @@
 import { type IncomingMessage, request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import type { EtcdTls } from './etcd-grpc.js';
 
 /**
- * Minimal etcd v3 JSON-gateway calls, so harness tests need no etcd client library.
+ * etcd's HTTP/JSON gateway (`/v3/...`, `/health`): real etcd only, flotilla-store serves gRPC only.
+ * Harnesses and tests use the gRPC calls in `etcd-grpc.ts` (`etcdGet`, `etcdPut`), which work on both.
  * node:http(s) rather than fetch: fetch cannot present a client certificate or trust a custom CA.
  */
-
-/** What an https etcd needs from a client: the CA to trust and, with `--client-cert-auth`, a client cert. */
-export interface EtcdHttpTls {
-  ca: Buffer | string;
-  cert?: Buffer | string;
-  key?: Buffer | string;
-}
-
-const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
-
-export async function etcdPut(
-  clientUrl: string,
-  key: string,
-  value: string,
-  tls?: EtcdHttpTls,
-): Promise<void> {
-  const response = await etcdHttp(clientUrl, 'POST', '/v3/kv/put', { key: b64(key), value: b64(value) }, tls);
-  if (response.status !== 200)
-    throw new Error(`etcd put ${key} via ${clientUrl}: HTTP ${response.status} ${response.body}`);
-}
-
-export async function etcdGet(
-  clientUrl: string,
-  key: string,
-  tls?: EtcdHttpTls,
-): Promise<string | undefined> {
-  const response = await etcdHttp(clientUrl, 'POST', '/v3/kv/range', { key: b64(key) }, tls);
-  if (response.status !== 200)
-    throw new Error(`etcd get ${key} via ${clientUrl}: HTTP ${response.status} ${response.body}`);
-  const body = JSON.parse(response.body) as { kvs?: { value?: string }[] };
-  const value = body.kvs?.[0]?.value;
-  return value === undefined ? undefined : Buffer.from(value, 'base64').toString('utf8');
-}
 
 /** One request to an etcd member's client URL (http or https), with a 5 s timeout by default. */
 export function etcdHttp(
@@ -45,7 +14,7 @@ export function etcdHttp(
   method: 'GET' | 'POST',
   path: string,
   body?: unknown,
-  tls?: EtcdHttpTls,
+  tls?: EtcdTls,
   timeoutMs = 5000,
 ): Promise<{ status: number; body: string }> {
   const url = new URL(path, clientUrl);
