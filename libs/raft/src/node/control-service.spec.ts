@@ -80,5 +80,24 @@ describe('RaftNodeControl on a single-server cluster', () => {
     expect(s.commitIndex).toBeGreaterThanOrEqual(s.appliedIndex);
     expect(s.storageSaves).toBeGreaterThan(0);
     expect(s.storageSyncs).toBeGreaterThan(0);
+
+    // ProposeStream: many writes outstanding on one stream, each answer matched by its id.
+    const stream = client.proposeStream();
+    cleanups.push(() => stream.cancel());
+    const answers = new Map<number, raftV1.ProposeStreamResponse>();
+    const all = new Promise<void>((resolve, reject) => {
+      stream.on('data', (res: raftV1.ProposeStreamResponse) => {
+        answers.set(res.id, res);
+        if (answers.size === 50) resolve();
+      });
+      stream.on('error', reject);
+    });
+    for (let id = 1; id <= 50; id++) stream.write({ id, key: `s${id}`, value: `${id}` });
+    await all;
+    const indexes = [...answers.values()].map((a) => a.index);
+    expect([...answers.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(new Set(indexes).size).toBe(50);
+    expect([...answers.values()].every((a) => a.error === '' && a.index > 0)).toBe(true);
+    expect(kv.get('s50')).toBe('50');
   });
 });

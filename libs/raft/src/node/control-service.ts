@@ -41,6 +41,26 @@ export function controlService(getNode: () => ControlledNode | null, kv: KvState
         return { index: index ?? 0 };
       });
     },
+    proposeStream: (call) => {
+      call.on('data', (req: raftV1.ProposeStreamRequest) => {
+        const answer = (index: number, error: string): void => {
+          if (!call.writableEnded && !call.destroyed) call.write({ id: req.id, index, error });
+        };
+        let pending: Promise<number | undefined>;
+        try {
+          pending = started().server.propose(encodePut(req.key, req.value));
+        } catch (e) {
+          answer(0, describe(e));
+          return;
+        }
+        pending.then(
+          (index) => answer(index ?? 0, ''),
+          (e: unknown) => answer(0, describe(e)),
+        );
+      });
+      call.on('end', () => call.end());
+      call.on('error', () => undefined);
+    },
     read: (call, callback) => {
       respond(callback, async () => {
         const { server } = started();
@@ -70,4 +90,8 @@ function toServiceError(e: unknown): Partial<ServiceError> {
   const error = e instanceof Error ? e : new Error(String(e));
   const code = error instanceof NotLeaderError ? GrpcStatus.FAILED_PRECONDITION : GrpcStatus.UNAVAILABLE;
   return { code, details: `${error.name}: ${error.message}`, metadata: new Metadata() };
+}
+
+function describe(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
 }
