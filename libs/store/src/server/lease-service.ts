@@ -95,8 +95,21 @@ function keepAlive(node: StoreNode, proxy: LeaderProxy, call: KeepAliveStream): 
   call.on('data', (req: etcdserverpb.LeaseKeepAliveRequest) => {
     if (closed) return;
     try {
-      if (node.raft.isLeader()) answer(req).catch(fail);
-      else forward(req);
+      if (node.raft.isLeader()) {
+        // A leader that turns out deposed passes the renewal on to the new one; with no leader
+        // known the request is dropped and the client's next keep-alive tries again, so one
+        // failed check never ends the client's stream (and its lease) while a new leader is up.
+        answer(req).catch(() => {
+          if (node.raft.isLeader()) return;
+          try {
+            forward(req);
+          } catch {
+            // no leader known yet
+          }
+        });
+      } else {
+        forward(req);
+      }
     } catch (e) {
       fail(e);
     }
