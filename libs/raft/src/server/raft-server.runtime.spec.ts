@@ -27,7 +27,8 @@ describe('RaftServer runtime: batching, pipelining, back-pressure, typed errors'
     return h;
   }
 
-  it('sends proposals made in one turn of the event loop as one append per follower', async () => {
+  /** A cluster whose transports record what they send; returns the leader's log, cleared after a warm-up write. */
+  async function recordedCluster(): Promise<{ leader: Member; log: ReturnType<typeof recording>['sent'] }> {
     h = new Harness();
     const sent = new Map<string, ReturnType<typeof recording>['sent']>();
     for (const id of IDS) {
@@ -39,6 +40,11 @@ describe('RaftServer runtime: batching, pipelining, back-pressure, typed errors'
     await h.run(leader.server.propose(enc.encode('warm=1')));
     const log = sent.get(leader.server.id) ?? [];
     log.length = 0;
+    return { leader, log };
+  }
+
+  it('sends proposals made in one turn of the event loop as one append per follower', async () => {
+    const { leader, log } = await recordedCluster();
     const all = Promise.all(
       Array.from({ length: 50 }, (_, i) => leader.server.propose(enc.encode(`k${i}=v`))),
     );
@@ -49,17 +55,7 @@ describe('RaftServer runtime: batching, pipelining, back-pressure, typed errors'
   });
 
   it('confirms concurrent reads with one heartbeat round', async () => {
-    h = new Harness();
-    const sent = new Map<string, ReturnType<typeof recording>['sent']>();
-    for (const id of IDS) {
-      const r = recording(h.net.transport(id));
-      sent.set(id, r.sent);
-      await h.add(id, IDS, 0, new MemoryStorage(), { transport: r.transport });
-    }
-    const leader = await h.leader();
-    await h.run(leader.server.propose(enc.encode('warm=1')));
-    const log = sent.get(leader.server.id) ?? [];
-    log.length = 0;
+    const { leader, log } = await recordedCluster();
     const reads = await h.run(Promise.all(Array.from({ length: 20 }, () => leader.server.readIndex())));
     expect(new Set(reads).size).toBe(1);
     const rounds = log.filter((m): m is HeartbeatRequest => m.type === 'heartbeat' && m.context !== null);
