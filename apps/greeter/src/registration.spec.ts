@@ -143,10 +143,7 @@ describe('greeter registered in etcd (real greeter processes, 3-member etcd)', (
     }
   });
 
-  // Skipped: since the greeter moved onto @flotilla/nest, re-registration after a full etcd outage
-  // takes longer than the 2 s this asserts (failed in every CI-like run of this session). The
-  // behaviour is issue 3's; tracked in the closing note to be fixed, not relaxed.
-  it.skip('keeps calls flowing on cached endpoints with all of etcd down for 20 s, and re-registers within 2 s of its return', async () => {
+  it('keeps calls flowing on cached endpoints with all of etcd down for 20 s, and re-registers within 2 s of its return', async () => {
     const started = await Promise.all(['a', 'b'].map((id) => spawnGreeter(`down-${id}`, 'greeter-down')));
     const client = channel('greeter-down');
     const peers = new Set<string>();
@@ -164,13 +161,14 @@ describe('greeter registered in etcd (real greeter processes, 3-member etcd)', (
     expect(calls).toBeGreaterThan(100);
     for (const g of started) expect(g.output()).toContain('etcd registration retrying');
 
-    const marks = started.map((g) => g.output().length);
+    // Output from here on (the whole-run capture keeps only its last 64 KiB, so offsets into it drift).
+    const after = started.map((g) => captureOutput(g.child));
     await Promise.all(cluster.members.map((_, i) => cluster.restart(i)));
     const healthyAt = Date.now();
     // Registered again: each greeter's registrar reports 'registered' after the outage, and the keys are in etcd.
     await waitFor(
       async () =>
-        started.every((g, i) => g.output().slice(marks[i]).includes('etcd registration registered')) &&
+        after.every((output) => output().includes('etcd registration registered')) &&
         (await discovery.list('greeter-down')).length === 2,
       { timeoutMs: 2000, intervalMs: 20, what: 'both greeters to be registered again' },
     );

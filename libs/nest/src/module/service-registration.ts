@@ -51,8 +51,9 @@ export class ServiceRegistration {
       this.logger.info({ key, state }, `etcd registration ${state}: ${key}`),
     );
     registration.on('retrying', ({ error, delayMs }) =>
+      // The message, not the stack: this repeats every retry for as long as etcd is away.
       this.logger.warn(
-        { key, delayMs, err: error },
+        { key, delayMs, code: (error as { code?: unknown }).code },
         `etcd registration retrying in ${delayMs} ms: ${error.message}`,
       ),
     );
