@@ -40,10 +40,35 @@ export default [
             // it; they never import it (nor discovery rpc).
             {
               sourceTag: 'scope:nest',
-              onlyDependOnLibsWithTags: ['scope:nest', 'scope:rpc', 'scope:discovery', 'scope:shared'],
+              onlyDependOnLibsWithTags: [
+                'scope:nest',
+                'scope:rpc',
+                'scope:discovery',
+                'scope:config',
+                'scope:shared',
+              ],
             },
-            { sourceTag: 'scope:rpc', notDependOnLibsWithTags: ['scope:nest'] },
-            { sourceTag: 'scope:discovery', notDependOnLibsWithTags: ['scope:nest', 'scope:rpc'] },
+            { sourceTag: 'scope:rpc', notDependOnLibsWithTags: ['scope:nest', 'scope:telemetry'] },
+            {
+              sourceTag: 'scope:discovery',
+              notDependOnLibsWithTags: ['scope:nest', 'scope:rpc', 'scope:telemetry'],
+            },
+            {
+              sourceTag: 'scope:config',
+              notDependOnLibsWithTags: ['scope:nest', 'scope:rpc', 'scope:telemetry'],
+            },
+            // Telemetry sits on top: it fills nest's hook options (clientInterceptors, serverCallHooks,
+            // logMixin) and reads its providers; nest, rpc and discovery never import it (nor the SDK).
+            {
+              sourceTag: 'scope:telemetry',
+              onlyDependOnLibsWithTags: [
+                'scope:telemetry',
+                'scope:nest',
+                'scope:rpc',
+                'scope:discovery',
+                'scope:shared',
+              ],
+            },
           ],
         },
       ],

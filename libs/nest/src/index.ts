@@ -8,7 +8,13 @@ export {
   FLOTILLA_OPTIONS_TYPE,
   FLOTILLA_ASYNC_OPTIONS_TYPE,
 } from './module/flotilla-module-definition.js';
-export { FLOTILLA_SETTINGS, FLOTILLA_COMMAND_LINE, type CommandLine } from './module/tokens.js';
+export {
+  FLOTILLA_SETTINGS,
+  FLOTILLA_COMMAND_LINE,
+  FLOTILLA_CONFIG,
+  type CommandLine,
+} from './module/tokens.js';
+export { ServiceConfig, CONFIG_HEALTH_SERVICE } from './config/service-config.js';
 export { RegistryConnection } from './module/registry-connection.js';
 export { ServiceRegistration } from './module/service-registration.js';
 export { ServiceLifecycle } from './module/service-lifecycle.js';
@@ -18,6 +24,7 @@ export { createMicroservice, type MicroserviceOptions } from './bootstrap/create
 // Decorators
 export { RpcController } from './decorators/rpc-controller.decorator.js';
 export { InjectClient } from './decorators/inject-client.decorator.js';
+export { InjectConfig } from './decorators/inject-config.decorator.js';
 
 // Interfaces
 export type { FlotillaModuleOptions } from './interfaces/flotilla-module-options.interface.js';
@@ -27,6 +34,7 @@ export type {
   LogLevel,
 } from './interfaces/flotilla-settings.interface.js';
 export type { SettingsSource } from './interfaces/settings-source.interface.js';
+export type { ServiceConfigOptions } from './interfaces/service-config-options.interface.js';
 export type { CallContext } from './interfaces/call-context.interface.js';
 export type {
   ServiceHandlers,

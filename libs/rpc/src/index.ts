@@ -63,6 +63,9 @@ export {
   deadlineServerInterceptor,
   serverCallObserver,
   type ServerCallEvent,
+  type ServerCallHook,
+  type ServerCallInfo,
+  type ServerCallScope,
   type ServerInterceptor,
 } from './interceptors/server-interceptors.js';
 export {

@@ -1,5 +1,8 @@
 import { execFile, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import {
@@ -16,69 +19,99 @@ const run = promisify(execFile);
 const FLEET = fileURLToPath(new URL('../../../tools/fleet/dist/main.js', import.meta.url));
 const HELLO = fileURLToPath(new URL('../../../tools/fleet/dist/hello.js', import.meta.url));
 
-function memberPids(output: string): Record<string, number> {
+/** Every child the fleet reported starting: name -> pid. */
+function childPids(output: string): Record<string, number> {
   const pids: Record<string, number> = {};
-  for (const match of output.matchAll(/\[fleet\] (\w+)\s+\S+\s+\(pid (\d+)\)/g))
+  for (const match of output.matchAll(/\[fleet\] ([\w-]+) serving on \S+ \(pid (\d+)\)/g))
     pids[match[1]!] = Number(match[2]);
   return pids;
 }
 
-describe('npm run fleet (tools/fleet from dist/)', () => {
+describe('npm run fleet (tools/fleet from dist/, on flotilla-store)', () => {
   let fleet: ChildProcess | undefined;
-  afterEach(async () => {
-    // The fleet leads its own process group: if a test failed with the fleet still up, this stops
-    // it gracefully and then kills whatever of its group (etcd, greeter) is left.
-    if (fleet) await stopChild(fleet, 'SIGTERM', 10_000);
-    fleet = undefined;
+  let output: () => string = () => '';
+  let stateDir: string;
+
+  beforeEach(() => {
+    stateDir = mkdtempSync(join(tmpdir(), 'flotilla-fleet-'));
   });
 
-  it('starts etcd and the greeter, answers the README call, and stops everything on Ctrl-C', async () => {
-    const port = await freePort();
-    fleet = spawnTracked(process.execPath, [FLEET, '--greeter-port', String(port)], { processGroup: true });
-    const output = captureOutput(fleet);
-    await waitFor(() => output().includes('fleet ready'), {
-      timeoutMs: 30_000,
+  afterEach(async () => {
+    // A failed test may leave the fleet up: SIGTERM stops it in order; then kill any child left
+    // (each leads its own process group), so nothing outlives the test.
+    if (fleet) await stopChild(fleet, 'SIGTERM', 15_000);
+    fleet = undefined;
+    for (const pid of Object.values(childPids(output()))) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+    output = () => '';
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  function startFleet(args: string[]): ChildProcess {
+    // Detached and piped, as a fleet run from a script: no TTY, its own group.
+    fleet = spawnTracked(process.execPath, [FLEET, '--state-dir', stateDir, ...args], { processGroup: true });
+    output = captureOutput(fleet);
+    return fleet;
+  }
+
+  it('starts 3 store members and 3 greeters, answers hello through discovery, and stops everything on SIGINT', async () => {
+    const child = startFleet([]);
+    await waitFor(() => output().includes('fleet ready') || child.exitCode !== null, {
+      timeoutMs: 40_000,
       what: `fleet ready; output:\n${output()}`,
     });
-    const pids = memberPids(output());
-    expect(Object.keys(pids).sort()).toEqual(['etcd', 'greeter']);
+    expect(output()).toContain('fleet ready');
+    const pids = childPids(output());
+    expect(Object.keys(pids).sort()).toEqual([
+      'greeter-1',
+      'greeter-2',
+      'greeter-3',
+      'store-1',
+      'store-2',
+      'store-3',
+    ]);
     expect(Object.values(pids).every(isProcessAlive)).toBe(true);
+    expect(output()).toMatch(
+      /registry \(flotilla-store\): http:\/\/127\.0\.0\.1:\d+(,http:\/\/127\.0\.0\.1:\d+){2}/,
+    );
 
-    const { stdout } = await run(process.execPath, [HELLO, 'Ada', '--address', `127.0.0.1:${port}`]);
+    // hello knows no address: it reads the fleet's registry endpoints and resolves etcd:///greeter.
+    const { stdout } = await run(process.execPath, [HELLO, 'Ada', '--state-dir', stateDir]);
     expect(stdout.trim()).toBe('Hello Ada');
 
-    // The greeter registered itself in the fleet's etcd, under etcd's naming layout.
-    const etcdUrl = /etcdctl --endpoints (\S+) get/.exec(output())?.[1];
-    const listing = await run('etcdctl', ['--endpoints', etcdUrl!, 'get', '--prefix', 'flotilla/services/']);
-    const [key, value] = listing.stdout.trim().split('\n');
-    expect(key).toBe('flotilla/services/greeter/greeter-1');
-    expect(JSON.parse(value!)).toMatchObject({ Op: 0, Addr: `127.0.0.1:${port}` });
-
-    const done = exited(fleet);
-    fleet.kill('SIGINT');
+    const done = exited(child);
+    child.kill('SIGINT');
     expect(await done).toEqual({ code: 0, signal: null });
     expect(output()).toContain('stopped; nothing left running.');
-    await waitFor(() => !Object.values(pids).some(isProcessAlive), {
-      timeoutMs: 2000,
-      what: 'fleet members to be gone',
-    });
+    // Services stop before the store, so that they can deregister.
+    expect(output().indexOf('stopping greeter')).toBeLessThan(output().indexOf('stopping flotilla-store'));
+    expect(Object.entries(pids).filter(([, pid]) => isProcessAlive(pid))).toEqual([]);
+    for (const id of ['greeter-1', 'greeter-2', 'greeter-3']) {
+      const log = readFileSync(join(stateDir, 'logs', `${id}.log`), 'utf8');
+      expect(log).toContain(`lease revoked, flotilla/services/greeter/${id} deleted`);
+      expect(log).not.toContain('revoke failed');
+    }
+    expect(output()).not.toContain('\u001b[');
   });
 
-  it('fails with a clear message, and leaves nothing running, when the greeter port is taken', async () => {
+  it('stops with what to do, and tears down the store it started, when a greeter port is taken', async () => {
     const port = await freePort();
     const blocker: Server = createServer();
     await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
     try {
-      fleet = spawnTracked(process.execPath, [FLEET, '--greeter-port', String(port)], { processGroup: true });
-      const output = captureOutput(fleet);
-      expect(await exited(fleet)).toEqual({ code: 1, signal: null });
+      const child = startFleet(['--greeter-port', String(port)]);
+      expect(await exited(child)).toEqual({ code: 1, signal: null });
       expect(output()).toContain(`cannot listen on 127.0.0.1:${port}: port already in use`);
-      const etcdPid = Number(/\(etcd pid (\d+)\)/.exec(output())?.[1]);
-      expect(etcdPid).toBeGreaterThan(0);
-      await waitFor(() => !isProcessAlive(etcdPid), {
-        timeoutMs: 2000,
-        what: `etcd (pid ${etcdPid}) to be stopped`,
-      });
+      expect(output()).toContain('--greeter-port <base>');
+      const pids = childPids(output());
+      expect(Object.keys(pids).sort()).toEqual(['store-1', 'store-2', 'store-3']);
+      expect(Object.entries(pids).filter(([, pid]) => isProcessAlive(pid))).toEqual([]);
+      expect(output()).not.toContain('\u001b[');
     } finally {
       blocker.close();
     }
@@ -90,7 +123,8 @@ describe('npm run fleet (tools/fleet from dist/)', () => {
     );
     expect(failure).toMatchObject({ code: 2 });
     expect((failure as { stderr: string }).stderr).toContain(
-      '--greeter-port must be an integer from 1 to 65535, got "0"',
+      '--greeter-port must be an integer from 1 to 65533, got "0"',
     );
+    expect((failure as { stderr: string }).stderr).toContain('usage: npm run fleet');
   });
 });

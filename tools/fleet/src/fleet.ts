@@ -1,106 +1,98 @@
-import type { ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import {
-  captureOutput,
-  type EtcdCluster,
-  spawnTracked,
-  startEtcdCluster,
-  stopChild,
-  waitForServing,
-  waitFor,
-  etcdGet,
-} from '@flotilla/testing';
+import { mkdirSync, rmSync } from 'node:fs';
+import { createDiscovery } from '@flotilla/discovery';
+import { type FleetDefinition, startOrder } from './definition/fleet-definition.js';
 import type { FleetConfig } from './fleet-config.js';
+import type { FleetMember } from './fleet-member.js';
+import { isAlive, readFleetState, removeFleetState, writeFleetState } from './fleet-state.js';
+import { fleetPaths } from './paths.js';
+import { ensureEtcd } from './registry/ensure-etcd.js';
+import { startRegistry } from './registry/start-registry.js';
+import { startService } from './start-service.js';
+import { Supervisor } from './supervisor/supervisor.js';
 
-const GREETER_KEY = 'flotilla/services/greeter/greeter-1';
-const GREETER_MAIN = fileURLToPath(new URL('../../../apps/greeter/dist/main.js', import.meta.url));
-
-export interface FleetMember {
-  name: string;
-  address: string;
-  pid: number | undefined;
-}
+export type { FleetMember } from './fleet-member.js';
 
 export interface RunningFleet {
-  members: FleetMember[];
-  /** Resolves with a message if a member dies on its own. */
+  /** Where each process logs: <logDir>/<instance>.log. */
+  logDir: string;
+  registry: FleetMember[];
+  /** Service name -> its instances. */
+  services: Record<string, FleetMember[]>;
+  /** Resolves with a message if a process dies on its own. */
   unexpectedExit: Promise<string>;
-  stop(): Promise<void>;
+  stop(progress?: (line: string) => void): Promise<void>;
 }
 
-/** Starts a single-member etcd and one greeter, and waits until both are healthy. */
-export async function startFleet(config: FleetConfig, log: (line: string) => void): Promise<RunningFleet> {
-  const services: { name: string; child: ChildProcess }[] = [];
-  let etcd: EtcdCluster | undefined;
-  let stopping = false;
+/**
+ * Starts the registry, then each service in dependency order, waiting for each to be ready. If
+ * anything fails (or `signal` aborts), it stops what it started before rejecting.
+ */
+export async function startFleet(
+  config: FleetConfig,
+  definition: FleetDefinition,
+  log: (line: string) => void,
+  signal: AbortSignal,
+): Promise<RunningFleet> {
+  const kind = config.etcd ? 'etcd' : 'store';
+  const paths = fleetPaths(config.stateDir, kind);
+  const previous = readFleetState(paths.stateFile);
+  if (previous && isAlive(previous.pid)) {
+    throw new Error(
+      `a fleet is already running from ${config.stateDir} (pid ${previous.pid}); stop it (Ctrl-C in its terminal) first`,
+    );
+  }
+  mkdirSync(paths.logs, { recursive: true });
+  if (config.etcd) await ensureEtcd(log);
 
-  const stop = async () => {
-    stopping = true;
-    await Promise.all(services.map(({ child }) => stopChild(child, 'SIGTERM', 10_000)));
-    await etcd?.stop();
+  const supervisor = new Supervisor();
+  const unexpectedExit = new Promise<string>((resolve) =>
+    supervisor.onUnexpectedExit((p, exit) =>
+      resolve(
+        `${p.spec.name} exited unexpectedly (code ${exit.code}, signal ${exit.signal}); see ${p.spec.logFile}`,
+      ),
+    ),
+  );
+  const stop = async (progress: (line: string) => void = log) => {
+    await supervisor.stopAll(progress);
+    removeFleetState(paths.stateFile);
   };
 
   try {
-    log('starting etcd (one member, temporary data dir)...');
-    etcd = await startEtcdCluster({ size: 1, startTimeoutMs: config.startTimeoutMs });
-    log(`etcd started on ${etcd.endpoints[0]} (etcd pid ${etcd.members[0]?.pid})`);
-
-    const greeterAddress = `127.0.0.1:${config.greeterPort}`;
-    log(`starting greeter on ${greeterAddress}...`);
-    const etcdUrl = etcd.endpoints[0] ?? '';
-    const greeterArgs = [
-      '--port',
-      String(config.greeterPort),
-      '--registry',
-      etcdUrl,
-      '--instance-id',
-      'greeter-1',
-    ];
-    const greeter = spawnTracked(process.execPath, [GREETER_MAIN, ...greeterArgs], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const greeterOutput = captureOutput(greeter);
-    greeter.stdout?.on('data', (chunk: Buffer) => process.stdout.write(prefix('greeter', chunk)));
-    greeter.stderr?.on('data', (chunk: Buffer) => process.stderr.write(prefix('greeter', chunk)));
-    services.push({ name: 'greeter', child: greeter });
-    const exitedEarly = new Promise<never>((_, reject) =>
-      greeter.once('exit', (code) =>
-        reject(new Error(`greeter exited during start-up (code ${code}):\n${greeterOutput()}`)),
-      ),
-    );
-    // Ready means callable by name too: the greeter registers in etcd right after it is SERVING.
-    const registered = async () => {
-      await waitForServing(greeterAddress, config.startTimeoutMs);
-      await waitFor(async () => (await etcdGet(etcdUrl, GREETER_KEY)) !== undefined, {
-        timeoutMs: config.startTimeoutMs,
-        what: `the greeter to register in etcd as ${GREETER_KEY}`,
-      });
-    };
-    await Promise.race([registered(), exitedEarly]);
-    exitedEarly.catch(() => undefined);
-
-    const members: FleetMember[] = [
-      { name: 'etcd', address: etcdUrl, pid: etcd.members[0]?.pid },
-      { name: 'greeter', address: greeterAddress, pid: greeter.pid },
-    ];
-    const unexpectedExit = new Promise<string>((resolve) => {
-      for (const { name, child } of services) {
-        child.once('exit', (code, signal) => {
-          if (!stopping) resolve(`${name} exited unexpectedly (code ${code}, signal ${signal})`);
+    if (config.fresh) {
+      log(`--fresh: removing ${paths.registryDir}`);
+      rmSync(paths.registryDir, { recursive: true, force: true });
+    }
+    const { startTimeoutMs } = config;
+    const registry = await startRegistry(supervisor, { kind, paths, startTimeoutMs, signal, log });
+    const endpoints = registry.map((m) => m.address);
+    const services: Record<string, FleetMember[]> = {};
+    const discovery = await createDiscovery({ endpoints });
+    try {
+      for (const service of startOrder(definition)) {
+        services[service.name] = await startService(supervisor, service, {
+          discovery,
+          logDir: paths.logs,
+          startTimeoutMs,
+          signal,
+          log,
         });
       }
+    } finally {
+      await discovery.close();
+    }
+    writeFleetState(paths.stateFile, {
+      pid: process.pid,
+      registry: endpoints,
+      services: Object.fromEntries(
+        Object.entries(services).map(([name, members]) => [
+          name,
+          members.map((m) => ({ instanceId: m.name, address: m.address, pid: m.pid })),
+        ]),
+      ),
     });
-    return { members, unexpectedExit, stop };
+    return { logDir: paths.logs, registry, services, unexpectedExit, stop };
   } catch (error) {
     await stop();
     throw error;
   }
-}
-
-function prefix(name: string, chunk: Buffer): string {
-  return chunk
-    .toString('utf8')
-    .split('\n')
-    .map((line, i, all) => (i === all.length - 1 && line === '' ? '' : `[${name}] ${line}\n`))
-    .join('');
 }

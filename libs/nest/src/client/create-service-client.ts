@@ -1,4 +1,4 @@
-import { createClient, type ProtoSchema, type ServiceShape } from '@flotilla/rpc';
+import { type ClientInterceptor, createClient, type ProtoSchema, type ServiceShape } from '@flotilla/rpc';
 import type { ClientRegistration } from '../interfaces/client-registration.interface.js';
 import type { FlotillaClient } from '../interfaces/flotilla-client.interface.js';
 import type { RegistryConnection } from '../module/registry-connection.js';
@@ -12,6 +12,7 @@ export function createServiceClient(
   registration: ClientRegistration,
   connection: RegistryConnection,
   schemas: readonly ProtoSchema[],
+  moduleInterceptors: readonly ClientInterceptor[] = [],
 ): FlotillaClient<ServiceShape> {
   const fullName = serviceNameOf(registration.service);
   const name = registration.name ?? fullName.slice(fullName.lastIndexOf('.') + 1).toLowerCase();
@@ -27,7 +28,7 @@ export function createServiceClient(
     schemas,
     ...(discovery ? { discovery } : {}),
     ...(registration.config ? { config: registration.config } : {}),
-    ...(registration.interceptors ? { interceptors: registration.interceptors } : {}),
+    interceptors: [...moduleInterceptors, ...(registration.interceptors ?? [])],
   });
   connection.track(client);
   return client;

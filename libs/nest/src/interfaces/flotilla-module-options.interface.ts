@@ -1,6 +1,7 @@
 import type { ServerOptions } from '@grpc/grpc-js';
-import type { ProtoSchema } from '@flotilla/rpc';
+import type { ClientInterceptor, ProtoSchema, ServerCallHook } from '@flotilla/rpc';
 import type { FlotillaSettingsInput } from './flotilla-settings.interface.js';
+import type { ServiceConfigOptions } from './service-config-options.interface.js';
 import type { SettingsSource } from './settings-source.interface.js';
 
 export interface FlotillaModuleOptions {
@@ -26,4 +27,19 @@ export interface FlotillaModuleOptions {
   logMixin?: () => Record<string, unknown>;
   /** grpc-js server options (message size limits, keepalive, ...). */
   serverOptions?: ServerOptions;
+  /**
+   * Interceptors of every client `forClients` provides, before each registration's own: the
+   * extension point for cross-cutting concerns such as `@flotilla/telemetry`'s tracing.
+   */
+  clientInterceptors?: readonly ClientInterceptor[];
+  /**
+   * Hooks around every served call, from arrival to end; handlers run in their scope (e.g. with
+   * the call's span active). `@flotilla/telemetry` fills this with its server tracing.
+   */
+  serverCallHooks?: readonly ServerCallHook[];
+  /**
+   * The service's live configuration (@flotilla/config) from the registry's store, injected with
+   * `@InjectConfig()`; its health entry `flotilla.config` is NOT_SERVING while it is stale.
+   */
+  config?: ServiceConfigOptions;
 }

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import type { ServiceShape } from '@flotilla/rpc';
 import { clientToken } from '../client/client-token.js';
+import { ServiceConfig } from '../config/service-config.js';
 import { createServiceClient } from '../client/create-service-client.js';
 import type { ClientRegistration } from '../interfaces/client-registration.interface.js';
 import type { FlotillaModuleOptions } from '../interfaces/flotilla-module-options.interface.js';
@@ -15,7 +16,7 @@ import { FlotillaConfigurableModule, FLOTILLA_MODULE_OPTIONS } from './flotilla-
 import { RegistryConnection } from './registry-connection.js';
 import { ServiceLifecycle } from './service-lifecycle.js';
 import { ServiceRegistration } from './service-registration.js';
-import { type CommandLine, FLOTILLA_COMMAND_LINE, FLOTILLA_SETTINGS } from './tokens.js';
+import { type CommandLine, FLOTILLA_COMMAND_LINE, FLOTILLA_CONFIG, FLOTILLA_SETTINGS } from './tokens.js';
 
 const providers: Provider[] = [
   {
@@ -42,6 +43,25 @@ const providers: Provider[] = [
     inject: [FLOTILLA_SETTINGS],
   },
   { provide: ServingHealth, useFactory: () => new ServingHealth() },
+  {
+    provide: ServiceConfig,
+    useFactory: (
+      settings: FlotillaSettings,
+      options: FlotillaModuleOptions,
+      logger: FlotillaLogger,
+      health: ServingHealth,
+    ) =>
+      options.config
+        ? ServiceConfig.open(settings, options.config, logger.pino.child({ context: 'config' }), health)
+        : null,
+    inject: [FLOTILLA_SETTINGS, FLOTILLA_MODULE_OPTIONS, FlotillaLogger, ServingHealth],
+  },
+  {
+    provide: FLOTILLA_CONFIG,
+    // null without `config`: Nest builds every provider, injected or not.
+    useFactory: (config: ServiceConfig | null) => config?.handle ?? null,
+    inject: [ServiceConfig],
+  },
   {
     provide: AdaptiveShedder,
     useFactory: (settings: FlotillaSettings) =>
@@ -101,6 +121,7 @@ const providers: Provider[] = [
         shedder: shedder ?? undefined,
         lifecycle,
         serverOptions: options.serverOptions,
+        callHooks: options.serverCallHooks,
       }),
     inject: [
       FLOTILLA_SETTINGS,
@@ -131,6 +152,9 @@ const providers: Provider[] = [
     ServingHealth,
     FlotillaServer,
     ServiceRegistration,
+    ServiceConfig,
+    FLOTILLA_CONFIG,
+    AdaptiveShedder,
   ],
 })
 export class FlotillaModule extends FlotillaConfigurableModule {
@@ -142,7 +166,7 @@ export class FlotillaModule extends FlotillaConfigurableModule {
     const clientProviders: Provider[] = clients.map((registration) => ({
       provide: clientToken(registration.service),
       useFactory: (connection: RegistryConnection, options: FlotillaModuleOptions) =>
-        createServiceClient(registration, connection, options.schemas ?? []),
+        createServiceClient(registration, connection, options.schemas ?? [], options.clientInterceptors),
       inject: [RegistryConnection, FLOTILLA_MODULE_OPTIONS],
     }));
     return {

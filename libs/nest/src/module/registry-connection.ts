@@ -1,5 +1,6 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { createDiscovery, type Discovery } from '@flotilla/discovery';
+import type { ClientControl } from '@flotilla/rpc';
 import type { FlotillaSettings } from '../interfaces/flotilla-settings.interface.js';
 
 /**
@@ -8,7 +9,7 @@ import type { FlotillaSettings } from '../interfaces/flotilla-settings.interface
  * the server and the clients.
  */
 export class RegistryConnection implements OnApplicationShutdown {
-  private readonly clients = new Set<{ $close(): void }>();
+  private readonly tracked = new Set<Pick<ClientControl, '$close' | '$stats'>>();
 
   private constructor(readonly discovery: Discovery | undefined) {}
 
@@ -25,13 +26,18 @@ export class RegistryConnection implements OnApplicationShutdown {
   }
 
   /** Closes `client` when the application shuts down, before the registry connection. */
-  track(client: { $close(): void }): void {
-    this.clients.add(client);
+  track(client: Pick<ClientControl, '$close' | '$stats'>): void {
+    this.tracked.add(client);
+  }
+
+  /** The clients `forClients` made for this application (their `$stats()` feed telemetry). */
+  get clients(): readonly Pick<ClientControl, '$stats'>[] {
+    return [...this.tracked];
   }
 
   async onApplicationShutdown(): Promise<void> {
-    for (const client of this.clients) client.$close();
-    this.clients.clear();
+    for (const client of this.tracked) client.$close();
+    this.tracked.clear();
     await this.discovery?.close();
   }
 }

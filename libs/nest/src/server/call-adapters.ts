@@ -8,9 +8,10 @@ import {
   type ServerWritableStream,
   status,
 } from '@grpc/grpc-js';
-import { deadlineScopesNeeded, runWithDeadline } from '@flotilla/rpc';
+import { deadlineScopesNeeded, runWithDeadline, type ServerCallScope } from '@flotilla/rpc';
 import { concatMap, from, isObservable, Observable, of, type Subscription } from 'rxjs';
 import type { CallHooks, NestHandler } from './call-hooks.js';
+import type { ObserveCall } from './call-observers.js';
 import { deadlineOf, GrpcCallContext } from './grpc-call-context.js';
 
 type Reply = unknown;
@@ -19,30 +20,40 @@ type Call = ServerWritableStream<unknown, Reply> | ServerDuplexStream<unknown, R
 /**
  * The four grpc-js handler shapes over one Nest handler each. Every call goes through the hooks
  * (admission, outcome) and runs in a deadline scope, so Flotilla client calls it makes downstream
- * get at most the time its caller has left.
+ * get at most the time its caller has left. With `observe` (the module's server call hooks, e.g.
+ * tracing), each call is also observed from arrival to end, and its handler runs in their scope.
  */
 export function unaryHandler(
   path: string,
   invoke: NestHandler,
   hooks: CallHooks,
+  observe?: ObserveCall,
 ): handleUnaryCall<unknown, Reply> {
   return (call, callback) => {
+    const observed = observe?.(call);
     const rejected = hooks.admit(path);
-    if (rejected) return callback(rejected);
+    if (rejected) {
+      observed?.end(rejected.code, rejected.details);
+      return callback(rejected);
+    }
     const started = performance.now();
     const reply = (value: Reply) => {
       callback(null, value);
       hooks.done(path, started, status.OK);
+      observed?.end(status.OK, 'OK');
     };
     const fail = (error: unknown) => {
       const failure = hooks.toStatus(error, path);
       callback(failure);
       hooks.done(path, started, failure.code);
+      observed?.end(failure.code, failure.details);
     };
-    scoped(call, () => invoke(call.request, new GrpcCallContext(path, call))).then(
-      (result) => settle(result, reply, fail),
-      fail,
-    );
+    const run = () =>
+      scoped(call, () => invoke(call.request, new GrpcCallContext(path, call))).then(
+        (result) => settle(result, reply, fail),
+        fail,
+      );
+    void (observed ? observed.run(run) : run());
   };
 }
 
@@ -58,16 +69,21 @@ export function serverStreamHandler(
   path: string,
   invoke: NestHandler,
   hooks: CallHooks,
+  observe?: ObserveCall,
 ): handleServerStreamingCall<unknown, Reply> {
   return (call) => {
+    const observed = observe?.(call);
     const rejected = hooks.admit(path);
     if (rejected) {
+      observed?.end(rejected.code, rejected.details);
       call.emit('error', rejected);
       return;
     }
     const started = performance.now();
     const context = new GrpcCallContext(path, call);
-    streamReplies(call, path, started, hooks, () => scoped(call, () => invoke(call.request, context)));
+    streamReplies(call, path, started, hooks, observed, () =>
+      scoped(call, () => invoke(call.request, context)),
+    );
   };
 }
 
@@ -75,24 +91,33 @@ export function clientStreamHandler(
   path: string,
   invoke: NestHandler,
   hooks: CallHooks,
+  observe?: ObserveCall,
 ): handleClientStreamingCall<unknown, Reply> {
   return (call, callback) => {
+    const observed = observe?.(call);
     const rejected = hooks.admit(path);
-    if (rejected) return callback(rejected);
+    if (rejected) {
+      observed?.end(rejected.code, rejected.details);
+      return callback(rejected);
+    }
     const started = performance.now();
     const reply = (value: Reply) => {
       callback(null, value);
       hooks.done(path, started, status.OK);
+      observed?.end(status.OK, 'OK');
     };
     const fail = (error: unknown) => {
       const failure = hooks.toStatus(error, path);
       callback(failure);
       hooks.done(path, started, failure.code);
+      observed?.end(failure.code, failure.details);
     };
-    scoped(call, () => invoke(requestsOf(call), new GrpcCallContext(path, call))).then(
-      (result) => settle(result, reply, fail),
-      fail,
-    );
+    const run = () =>
+      scoped(call, () => invoke(requestsOf(call, observed), new GrpcCallContext(path, call))).then(
+        (result) => settle(result, reply, fail),
+        fail,
+      );
+    void (observed ? observed.run(run) : run());
   };
 }
 
@@ -100,16 +125,21 @@ export function bidiStreamHandler(
   path: string,
   invoke: NestHandler,
   hooks: CallHooks,
+  observe?: ObserveCall,
 ): handleBidiStreamingCall<unknown, Reply> {
   return (call) => {
+    const observed = observe?.(call);
     const rejected = hooks.admit(path);
     if (rejected) {
+      observed?.end(rejected.code, rejected.details);
       call.emit('error', rejected);
       return;
     }
     const started = performance.now();
     const context = new GrpcCallContext(path, call);
-    streamReplies(call, path, started, hooks, () => scoped(call, () => invoke(requestsOf(call), context)));
+    streamReplies(call, path, started, hooks, observed, () =>
+      scoped(call, () => invoke(requestsOf(call, observed), context)),
+    );
   };
 }
 
@@ -130,14 +160,19 @@ function settle(result: unknown, reply: (value: Reply) => void, fail: (error: un
 /**
  * The requests of a client or bidi stream as a cold Observable: it reads when subscribed (grpc-js
  * buffers until then), so nothing is lost if the handler subscribes late. A cancelled call errors
- * it, which releases whatever the handler built on it.
+ * it, which releases whatever the handler built on it. grpc-js emits the messages from the
+ * connection's context, so they are delivered in the observers' scope: what the handler does per
+ * message (a downstream call, say) belongs to this call.
  */
 function requestsOf(
   call: ServerReadableStream<unknown, Reply> | ServerDuplexStream<unknown, Reply>,
+  observed: ServerCallScope | undefined,
 ): Observable<unknown> {
   return new Observable((subscriber) => {
-    const onData = (request: unknown) => subscriber.next(request);
-    const onEnd = () => subscriber.complete();
+    const onData = observed
+      ? (request: unknown) => observed.run(() => subscriber.next(request))
+      : (request: unknown) => subscriber.next(request);
+    const onEnd = observed ? () => observed.run(() => subscriber.complete()) : () => subscriber.complete();
     const onError = (error: Error) => subscriber.error(error);
     const onCancelled = () =>
       subscriber.error(
@@ -166,6 +201,7 @@ function streamReplies(
   path: string,
   started: number,
   hooks: CallHooks,
+  observed: ServerCallScope | undefined,
   produce: () => Promise<unknown>,
 ): void {
   let ended = false;
@@ -178,10 +214,12 @@ function streamReplies(
     if (error === undefined) {
       call.end();
       hooks.done(path, started, status.OK);
+      observed?.end(status.OK, 'OK');
     } else {
       const failure = hooks.toStatus(error, path);
       call.emit('error', failure);
       hooks.done(path, started, failure.code);
+      observed?.end(failure.code, failure.details);
     }
   };
   const onCancelled = () => {
@@ -190,33 +228,40 @@ function streamReplies(
     subscription?.unsubscribe();
     void iterator?.return?.().catch(() => undefined);
     hooks.done(path, started, status.CANCELLED);
+    observed?.end(status.CANCELLED, 'cancelled');
   };
   call.once('cancelled', onCancelled);
-  produce().then(
-    (result) => {
-      if (ended) return;
-      if (isObservable(result)) {
-        // A Nest interceptor wraps whatever the handler returned in an Observable: an async
-        // generator then arrives as one value, to be streamed in turn.
-        subscription = result
-          .pipe(concatMap((value) => (isAsyncIterable(value) ? from(value) : of(value))))
-          .subscribe({
-            next: (reply) => {
-              if (!ended) call.write(reply);
-            },
-            error: (error: unknown) => finish(error),
-            complete: () => finish(),
-          });
-      } else if (isAsyncIterable(result)) {
-        iterator = result[Symbol.asyncIterator]();
-        pull(call, iterator, () => ended).then(
-          () => finish(),
-          (error: unknown) => finish(error),
-        );
-      } else {
-        finish(new TypeError(`${path}: a streaming handler must return an Observable or an async iterable`));
-      }
-    },
+  // The replies are produced and consumed in the observers' scope: what the handler's Observable or
+  // generator calls downstream while streaming belongs to this call.
+  const inScope = <T>(fn: () => T): T => (observed ? observed.run(fn) : fn());
+  inScope(produce).then(
+    (result) =>
+      inScope(() => {
+        if (ended) return;
+        if (isObservable(result)) {
+          // A Nest interceptor wraps whatever the handler returned in an Observable: an async
+          // generator then arrives as one value, to be streamed in turn.
+          subscription = result
+            .pipe(concatMap((value) => (isAsyncIterable(value) ? from(value) : of(value))))
+            .subscribe({
+              next: (reply) => {
+                if (!ended) call.write(reply);
+              },
+              error: (error: unknown) => finish(error),
+              complete: () => finish(),
+            });
+        } else if (isAsyncIterable(result)) {
+          iterator = result[Symbol.asyncIterator]();
+          pull(call, iterator, () => ended).then(
+            () => finish(),
+            (error: unknown) => finish(error),
+          );
+        } else {
+          finish(
+            new TypeError(`${path}: a streaming handler must return an Observable or an async iterable`),
+          );
+        }
+      }),
     (error: unknown) => finish(error),
   );
 }

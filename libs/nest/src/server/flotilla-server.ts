@@ -7,7 +7,7 @@ import {
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
 import { type CustomTransportStrategy, type MessageHandler, Server } from '@nestjs/microservices';
-import type { ProtoSchema, ServiceShape } from '@flotilla/rpc';
+import type { CallKind, ProtoSchema, ServerCallHook, ServiceShape } from '@flotilla/rpc';
 import type { Logger } from 'pino';
 import type { HandlerBinding } from '../interfaces/handler-binding.interface.js';
 import type { ListeningServer, ServerLifecycle } from '../interfaces/server-lifecycle.interface.js';
@@ -20,6 +20,7 @@ import {
 } from './call-adapters.js';
 import type { CallGate } from './call-gate.js';
 import type { NestHandler } from './call-hooks.js';
+import { callObserver } from './call-observers.js';
 import { bindFailureReason, formatHostPort } from './listen-address.js';
 import { addReflection } from './reflection.js';
 import type { ServingHealth } from './serving-health.js';
@@ -38,6 +39,8 @@ export interface FlotillaServerOptions {
   lifecycle?: ServerLifecycle | undefined;
   /** grpc-js server options (message size limits, keepalive, ...). */
   serverOptions?: ServerOptions | undefined;
+  /** Observe every call from arrival to end, the handler running in their scope (tracing). */
+  callHooks?: readonly ServerCallHook[] | undefined;
 }
 
 interface BoundHandler {
@@ -157,14 +160,21 @@ export class FlotillaServer extends Server implements CustomTransportStrategy {
         result.set(binding.definition, implementation);
       }
       const { requestStream, responseStream } = binding.method;
-      const adapt = requestStream
+      const kind: CallKind = requestStream
         ? responseStream
-          ? bidiStreamHandler
-          : clientStreamHandler
+          ? 'bidi'
+          : 'client_stream'
         : responseStream
-          ? serverStreamHandler
-          : unaryHandler;
-      implementation[binding.key] = adapt(path, handler, gate) as UntypedHandleCall;
+          ? 'server_stream'
+          : 'unary';
+      const adapt = {
+        unary: unaryHandler,
+        client_stream: clientStreamHandler,
+        server_stream: serverStreamHandler,
+        bidi: bidiStreamHandler,
+      }[kind];
+      const observe = callObserver(path, kind, this.options.callHooks ?? [], () => this.listening?.address);
+      implementation[binding.key] = adapt(path, handler, gate, observe) as UntypedHandleCall;
     }
     return result;
   }

@@ -24,6 +24,11 @@ export class ServingHealth {
     for (const service of this.services) this.health.setStatus(service, serving ? 'SERVING' : 'NOT_SERVING');
   }
 
+  /** Reports a status of its own, apart from serving (e.g. `flotilla.config`, stale or not). */
+  setStatus(service: string, serving: boolean): void {
+    this.health.setStatus(service, serving ? 'SERVING' : 'NOT_SERVING');
+  }
+
   get isServing(): boolean {
     return this.serving;
   }

@@ -20,6 +20,11 @@ export interface ServerSimRunOptions {
   readonly drain?: DrainMode;
   /** Passed through to the cluster (e.g. `{ serverOptions: { forwarding: false } }`). */
   readonly cluster?: Partial<Omit<ServerSimOptions, 'seed'>>;
+  /**
+   * The client load during the fault phase (default: proposers and readers of the recorder's unique
+   * commands, `runClients`). Must return by virtual time `until`, give or take its own time-outs.
+   */
+  readonly clients?: (c: ServerSimCluster, rng: Rng, until: number) => Promise<void>;
   readonly log?: (line: string) => void;
 }
 
@@ -122,7 +127,7 @@ export async function runServerSim(opts: ServerSimRunOptions): Promise<ServerSim
     pauseMaxMs: pick(rng, [5, 30, 100]),
     readEveryMs: pick(rng, [0, 100, 400]),
   };
-  const shape = `${profile} ${JSON.stringify({ ...options, seed: undefined })} load=${JSON.stringify(load)}`;
+  const shape = `${profile} ${JSON.stringify({ ...options, seed: undefined })} load=${opts.clients ? 'custom' : JSON.stringify(load)}`;
   const log = opts.log ?? (() => undefined);
   log(shape);
   const c = new ServerSimCluster(options);
@@ -139,7 +144,9 @@ export async function runServerSim(opts: ServerSimRunOptions): Promise<ServerSim
     await c.run(async () => {
       const until = c.now() + (opts.faultMs ?? 5000);
       await Promise.all([
-        runClients(c, createRng(rng.int(2 ** 31)), until, load),
+        opts.clients
+          ? opts.clients(c, createRng(rng.int(2 ** 31)), until)
+          : runClients(c, createRng(rng.int(2 ** 31)), until, load),
         runFaults(
           c,
           createRng(rng.int(2 ** 31)),

@@ -241,14 +241,22 @@ function bindMethod<Q, R>(method: MethodShape, fromPartial: FromPartial | undefi
     }
     return (request: Q, options?: CallOptions): Promise<R> => {
       const call = begin('unary', options);
-      return runUnary(target, plan, request, call.metadata, call.deadline, options?.signal, (error) => {
-        if (error === undefined) {
-          call.end(0, 'OK');
-          return;
-        }
-        const { code, details } = outcomeOf(error);
-        call.end(code, details);
-      });
+      return runUnary(
+        target,
+        plan,
+        request,
+        call.metadata,
+        call.deadline,
+        options?.signal,
+        (error, endpoint) => {
+          if (error === undefined) {
+            call.end(0, 'OK', endpoint);
+            return;
+          }
+          const { code, details } = outcomeOf(error);
+          call.end(code, details, endpoint);
+        },
+      );
     };
   }
   if (!method.requestStream) {

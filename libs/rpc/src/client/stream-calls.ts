@@ -25,20 +25,21 @@ export interface StreamTarget<Q, R> {
  * decision); grpc-js still retries transparently a stream that never reached a server. They are
  * tagged so that the picker balances them without counting their duration as latency.
  */
-type OnEnd = (code: status, details: string) => void;
+type OnEnd = (code: status, details: string, endpoint: string | undefined) => void;
 
 function tag(
   context: BalancerContext,
   metadata: Metadata,
   onEnd: OnEnd,
 ): { metadata: Metadata; done: (s: StatusObject) => void } {
-  const { id } = context.beginAttempt(undefined, true);
+  const attempt = context.beginAttempt(undefined, true);
+  const id = attempt.id;
   metadata.set(ATTEMPT_METADATA_KEY, id);
   return {
     metadata,
     done: (s) => {
       context.endAttempt(id);
-      onEnd(s.code, s.details);
+      onEnd(s.code, s.details, attempt.endpoint);
     },
   };
 }

@@ -9,7 +9,7 @@ import { wasShed } from '../retry/load-shed-signal.js';
 import type { RetryBudget } from '../retry/retry-budget.js';
 
 export type AttemptResult<R> =
-  | { ok: true; value: R }
+  | { ok: true; value: R; endpoint: string | undefined }
   | { ok: false; error: ServiceError; outcome: AttemptOutcome; endpoint: string | undefined };
 
 export interface AttemptHandle<R> {
@@ -57,7 +57,7 @@ export function startUnaryAttempt<Q, R>(
         context.endAttempt(id);
         if (!error) {
           budget.recordSuccess();
-          resolve({ ok: true, value: value as R });
+          resolve({ ok: true, value: value as R, endpoint: info.endpoint });
           return;
         }
         // A shed call is retried elsewhere at no cost to the budget: no handler ran.

@@ -28,18 +28,24 @@ export async function runUnary<Q, R>(
   metadata: Metadata,
   deadline: number,
   signal: AbortSignal | undefined,
-  onEnd?: (error: unknown) => void,
+  onEnd?: (error: unknown, endpoint: string | undefined) => void,
 ): Promise<R> {
   if (!onEnd) return attemptUntilDone(target, plan, request, metadata, deadline, signal);
   // The interceptors' end hook runs here rather than in a .then() around the call: one promise less.
+  const last: LastEndpoint = { endpoint: undefined };
   try {
-    const reply = await attemptUntilDone(target, plan, request, metadata, deadline, signal);
-    onEnd(undefined);
+    const reply = await attemptUntilDone(target, plan, request, metadata, deadline, signal, last);
+    onEnd(undefined, last.endpoint);
     return reply;
   } catch (error) {
-    onEnd(error);
+    onEnd(error, last.endpoint);
     throw error;
   }
+}
+
+/** Where the call's last attempt went, for the interceptors (server.address of a client span). */
+interface LastEndpoint {
+  endpoint: string | undefined;
 }
 
 async function attemptUntilDone<Q, R>(
@@ -49,6 +55,7 @@ async function attemptUntilDone<Q, R>(
   metadata: Metadata,
   deadline: number,
   signal: AbortSignal | undefined,
+  last?: LastEndpoint,
 ): Promise<R> {
   if (signal?.aborted)
     throw rpcError(status.CANCELLED, 'cancelled by the caller (AbortSignal) before it was sent');
@@ -79,6 +86,7 @@ async function attemptUntilDone<Q, R>(
     } else {
       result = await single(startUnaryAttempt(target, request, metadata, deadline, avoid), signal);
     }
+    if (last && result.endpoint) last.endpoint = result.endpoint;
     if (result.ok) return result.value;
     if (result.endpoint) (avoid ??= new Set()).add(result.endpoint);
     if (signal?.aborted || plan.hedging) throw result.error;

@@ -19,6 +19,8 @@ export interface ClientCallOutcome {
   code: status;
   details: string;
   durationMs: number;
+  /** `host:port` of the endpoint the last attempt went to; undefined when none was picked. */
+  endpoint?: string | undefined;
 }
 
 /**
@@ -68,7 +70,7 @@ export function callObserverInterceptor(observe: (event: ClientCallEvent) => voi
 export function startInterceptors(
   interceptors: readonly ClientInterceptor[],
   call: ClientCallInfo,
-): (code: status, details: string) => void {
+): (code: status, details: string, endpoint?: string) => void {
   if (interceptors.length === 0) return noop;
   const started = performance.now();
   const ends: ((outcome: ClientCallOutcome) => void)[] = [];
@@ -78,10 +80,10 @@ export function startInterceptors(
   }
   if (ends.length === 0) return noop;
   let done = false;
-  return (code, details) => {
+  return (code, details, endpoint) => {
     if (done) return;
     done = true;
-    const outcome = { code, details, durationMs: performance.now() - started };
+    const outcome = { code, details, durationMs: performance.now() - started, endpoint };
     // Innermost first, as the ends of nested calls would run.
     for (let i = ends.length - 1; i >= 0; i--) ends[i]?.(outcome);
   };

@@ -5,8 +5,11 @@ import type { StoreNode } from './store-node.js';
 
 type Header = { header: etcdserverpb.ResponseHeader | undefined };
 
+/** What the KV service uses of a member (the store's simulator provides it over simulated Raft too). */
+export type KvMember = Pick<StoreNode, 'sm' | 'header' | 'linearizable' | 'propose'>;
+
 /** etcd's KV service: writes through Raft, reads linearizable (batched ReadIndex) unless serializable. */
-export function kvService(node: StoreNode): etcdserverpb.KVServer {
+export function kvService(node: KvMember): etcdserverpb.KVServer {
   const stamp = <R extends Header>(r: R): R => {
     r.header = node.header(r.header?.revision);
     return r;

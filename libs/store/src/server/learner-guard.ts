@@ -4,13 +4,16 @@ import { RpcErrors } from '../rpc-errors.js';
 import { toServiceError } from './grpc-handlers.js';
 import type { StoreNode } from './store-node.js';
 
+/** What the guard reads of a member: whether it is a learner now. */
+export type GuardedMember = Pick<StoreNode, 'sm' | 'identity'>;
+
 /**
  * As etcd's interceptors: while this member is a learner it answers only Status and serializable
  * Range; every other call, streams included, gets UNAVAILABLE "rpc not supported for learner", so
  * clients go to a voting member instead.
  */
 export function refuseOnLearner(
-  node: StoreNode,
+  node: GuardedMember,
   definition: ServiceDefinition,
   implementation: object,
 ): UntypedServiceImplementation {
@@ -40,7 +43,7 @@ export function refuseOnLearner(
   return wrapped;
 }
 
-function isLearner(node: StoreNode): boolean {
+function isLearner(node: GuardedMember): boolean {
   return node.sm.members.get(node.identity.memberId)?.isLearner ?? false;
 }
 

@@ -1,4 +1,5 @@
 import type { AppliedConfigChange, MembershipConfig, StateMachine } from '@flotilla/raft';
+import { checkConfigPut, checkConfigTxn } from '../config-guard/config-write-guard.js';
 import { EtcdError } from '../mvcc/errors.js';
 import { MvccStore, type MvccStoreOptions } from '../mvcc/mvcc-store.js';
 import type { Event } from '../mvcc/types.js';
@@ -82,10 +83,12 @@ export class StoreStateMachine implements StateMachine<ApplyOutcome> {
   private execute(c: StoreCommand): unknown {
     switch (c.type) {
       case 'put':
+        checkConfigPut(this.mvcc, c.request); // flotilla/config/ values must fit their schema
         return this.published(this.mvcc.put(c.request));
       case 'delete-range':
         return this.published(this.mvcc.deleteRange(c.request));
       case 'txn':
+        checkConfigTxn(this.mvcc, c.request);
         return this.published(this.mvcc.txn(c.request));
       case 'compact':
         return this.mvcc.compact(c.request.revision);

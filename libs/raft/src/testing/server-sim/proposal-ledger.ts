@@ -46,10 +46,13 @@ export class ProposalLedger {
     this.byCommand.set(command, { command, server, outcome: 'pending', index: 0 });
   }
 
-  /** `value`: what propose() resolved with (the state machine answers with the index); `applied`: the server's state. */
-  applied(command: string, value: unknown, applied: ReadonlyMap<number, string>): void {
+  /**
+   * `value`: what propose() resolved with (the recorder answers with the index; undefined when an
+   * application answers instead); `applied`: the server's state. Returns the index it was applied at (0: unknown).
+   */
+  applied(command: string, value: unknown, applied: ReadonlyMap<number, string>): number {
     const p = this.byCommand.get(command);
-    if (!p) return;
+    if (!p) return 0;
     const item = commandItem(command);
     const index = typeof value === 'number' ? value : this.history.indexOfItem(item);
     p.outcome = 'applied';
@@ -66,6 +69,7 @@ export class ProposalLedger {
       );
     }
     this.resolved.push(p);
+    return p.index;
   }
 
   /** `applied`: the proposing server's state when the rejection arrived. */

@@ -1,3 +1,4 @@
+import type { MembershipConfig } from '../../core/types.js';
 import type { AppliedConfigChange, StateMachine } from '../../interfaces/state-machine.js';
 import type { SnapshotContent, SnapshotRegistry } from './snapshot-registry.js';
 
@@ -30,9 +31,10 @@ export interface StateMachineObserver {
  * The replicated application of one server incarnation: records every applied item by index and
  * answers `apply` with the index, so a proposer learns where its command landed. Operations may
  * take seeded virtual time, so that applying runs beside the runtime's Ready loop. The runtime must
- * call it one operation at a time, in log order, each index once.
+ * call it one operation at a time, in log order, each index once. With an `application`, that runs
+ * too, on the same calls, and its answers are the ones `apply` gives.
  */
-export class RecordingStateMachine implements StateMachine<number> {
+export class RecordingStateMachine implements StateMachine<unknown> {
   readonly state = new Map<number, string>();
   /** Highest index applied or restored. */
   lastIndex = 0;
@@ -46,21 +48,40 @@ export class RecordingStateMachine implements StateMachine<number> {
     private readonly timing: StateMachineTiming,
     private readonly observer: StateMachineObserver,
     private readonly snapshots: SnapshotRegistry,
+    readonly application?: StateMachine<unknown>,
   ) {}
 
-  apply(command: Uint8Array, index: number): number | Promise<number> {
-    return this.record('apply', index, commandItem(decoder.decode(command)), index, this.timing.applyMs());
+  apply(command: Uint8Array, index: number): unknown {
+    return this.record('apply', index, commandItem(decoder.decode(command)), this.timing.applyMs(), () =>
+      this.application ? this.application.apply(command, index) : index,
+    );
   }
 
-  /** The membership after the change (third argument) is not recorded: the core checks membership. */
-  applyConfigChange(change: AppliedConfigChange, index: number): void | Promise<void> {
-    return this.record('applyConfigChange', index, configItem(change), undefined, this.timing.applyMs());
+  /** The membership after the change is not recorded (the core checks membership), only passed on. */
+  applyConfigChange(
+    change: AppliedConfigChange,
+    index: number,
+    membership: MembershipConfig,
+  ): void | Promise<void> {
+    return this.record<void>('applyConfigChange', index, configItem(change), this.timing.applyMs(), () =>
+      this.application?.applyConfigChange?.(change, index, membership),
+    );
   }
 
   snapshot(): Uint8Array | Promise<Uint8Array> {
     this.enter('snapshot');
     // The state at call time: "every command applied so far".
-    const data = this.snapshots.encode({ last: this.lastIndex, items: new Map(this.state) });
+    const content = { last: this.lastIndex, items: new Map(this.state) };
+    const application = this.application?.snapshot();
+    if (application instanceof Promise) {
+      this.busy = 'snapshot';
+      return application.then((bytes) => {
+        this.busy = null;
+        const data = this.snapshots.encode({ ...content, application: bytes });
+        return this.finish('snapshot', this.timing.snapshotMs(), data);
+      });
+    }
+    const data = this.snapshots.encode(application ? { ...content, application } : content);
     return this.finish('snapshot', this.timing.snapshotMs(), data);
   }
 
@@ -83,10 +104,25 @@ export class RecordingStateMachine implements StateMachine<number> {
     for (const [i, item] of content.items) this.state.set(i, item);
     this.lastIndex = content.last;
     this.observer.onRestore(this, id);
-    return this.finish('restore', this.timing.restoreMs(), undefined);
+    if (!this.application) return this.finish('restore', this.timing.restoreMs(), undefined);
+    if (!content.application) {
+      this.observer.fail(`server ${this.server}: snapshot ${id} holds no application state to restore`);
+      return;
+    }
+    const restored = this.application.restore(content.application);
+    const ms = this.timing.restoreMs();
+    return restored instanceof Promise
+      ? restored.then(() => this.finish('restore', ms, undefined))
+      : this.finish('restore', ms, undefined);
   }
 
-  private record<T>(op: string, index: number, item: string, result: T, ms: number): T | Promise<T> {
+  private record<T>(
+    op: string,
+    index: number,
+    item: string,
+    ms: number,
+    run: () => T | Promise<T>,
+  ): T | Promise<T> {
     this.enter(`${op}(${index})`);
     const previous = this.lastIndex;
     if (index <= previous) {
@@ -97,7 +133,7 @@ export class RecordingStateMachine implements StateMachine<number> {
     this.state.set(index, item);
     this.lastIndex = Math.max(this.lastIndex, index);
     this.observer.onApply(this, index, item, previous);
-    return this.finish(`${op}(${index})`, ms, result);
+    return this.finish(`${op}(${index})`, ms, run());
   }
 
   private enter(op: string): void {
@@ -107,7 +143,7 @@ export class RecordingStateMachine implements StateMachine<number> {
       );
   }
 
-  private finish<T>(op: string, ms: number, value: T): T | Promise<T> {
+  private finish<T>(op: string, ms: number, value: T | Promise<T>): T | Promise<T> {
     if (ms <= 0) return value;
     this.busy = op;
     return new Promise<T>((resolve) =>

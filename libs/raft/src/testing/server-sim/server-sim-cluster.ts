@@ -1,6 +1,7 @@
 import type { RaftNode } from '../../core/raft-node.js';
 import { createRng, type Rng } from '../../core/rng.js';
 import type { Entry, NodeId, Snapshot } from '../../core/types.js';
+import type { StateMachine } from '../../interfaces/state-machine.js';
 import { RaftServer } from '../../server/raft-server.js';
 import { SafetyChecker } from '../safety-checker.js';
 import { Scheduler } from '../scheduler.js';
@@ -13,6 +14,7 @@ import { LogMatchingChecker } from './log-matching.js';
 import { drainMicrotasks, type DrainMode } from './microtask-drain.js';
 import { ProposalLedger } from './proposal-ledger.js';
 import {
+  commandItem,
   RecordingStateMachine,
   type StateMachineObserver,
   type StateMachineTiming,
@@ -71,7 +73,7 @@ interface Slot {
   /** Bumped at every crash, stop and boot; callbacks of older incarnations check it and stay silent. */
   epoch: number;
   phase: Phase;
-  server: RaftServer<number> | null;
+  server: RaftServer<unknown> | null;
   inc: Incarnation | null;
 }
 
@@ -80,8 +82,19 @@ type Settled<T> = { kind: 'ok'; value: T } | { kind: 'error'; error: unknown } |
 export interface ProposalResult {
   readonly outcome: 'applied' | 'dropped' | 'failed' | 'lost' | 'not-sent';
   readonly index: number;
+  /** What `propose` resolved with: the index, or the application's answer when one runs. */
+  readonly value?: unknown;
+  /** The rejection's error name, and the error itself. */
   readonly error?: string;
+  readonly cause?: unknown;
 }
+
+/** How a linearizable read at one server ended; `ok`: its application may now be read. */
+export type ReadBarrierResult =
+  | { readonly kind: 'ok'; readonly application: StateMachine<unknown> | undefined }
+  | { readonly kind: 'error'; readonly error: unknown }
+  | { readonly kind: 'gone' }
+  | { readonly kind: 'not-sent' };
 
 export class ServerSimFailure extends Error {
   constructor(message: string) {
@@ -303,7 +316,7 @@ export class ServerSimCluster {
     return best;
   }
 
-  status(i: number): ReturnType<RaftServer<number>['status']> | null {
+  status(i: number): ReturnType<RaftServer<unknown>['status']> | null {
     const s = this.slots[i];
     return s.phase === 'up' ? (s.server?.status() ?? null) : null;
   }
@@ -349,6 +362,7 @@ export class ServerSimCluster {
         this.smTiming(),
         this.smObserver(),
         this.snapshots,
+        this.opts.application?.(i),
       ),
       gone,
       leave: () => leave(),
@@ -358,7 +372,7 @@ export class ServerSimCluster {
     this.observer.forget(i);
     this.note(`boot ${i}#${epoch} t=${this.sched.now}`);
     const voters = this.slots.filter((x) => x.initialVoter).map((x) => x.id);
-    RaftServer.start<number>({
+    RaftServer.start<unknown>({
       id: s.id,
       bootstrap: s.initialVoter ? { voters, learners: [] } : undefined,
       storage: inc.storage,
@@ -625,27 +639,43 @@ export class ServerSimCluster {
 
   // ---------------------------------------------------------------- clients
 
-  /** Proposes `command` at server `target` and records RaftServer's answer in the ledger. */
-  async propose(target: number, command: string, timeoutMs?: number): Promise<ProposalResult> {
+  /**
+   * Proposes `command` at server `target` and records RaftServer's answer in the ledger. Text is
+   * sent as UTF-8; bytes (an application's commands) as they are, known to the ledger by their
+   * UTF-8 decoding, so they must differ there too (carry a unique text part).
+   */
+  async propose(target: number, command: string | Uint8Array, timeoutMs?: number): Promise<ProposalResult> {
     const s = this.slots[target];
     const server = s.server;
     const inc = s.inc;
     if (s.phase !== 'up' || !server || !inc) return { outcome: 'not-sent', index: 0 };
-    this.ledger.issued(command, target);
-    const r = await settle(server.propose(encoder.encode(command), { timeoutMs }), inc.gone);
-    const answer = r.kind === 'ok' ? `ok ${r.value}` : r.kind === 'error' ? errorText(r.error) : 'gone';
-    this.note(`propose ${command}@${target}: ${answer} t=${this.sched.now}`);
+    const [name, data] =
+      typeof command === 'string' ? [command, encoder.encode(command)] : [decoder.decode(command), command];
+    this.ledger.issued(name, target);
+    const r = await settle(server.propose(data, { timeoutMs }), inc.gone);
+    const answer =
+      r.kind === 'ok'
+        ? `ok ${inc.sm.application ? this.history.indexOfItem(commandItem(name)) : r.value}`
+        : r.kind === 'error'
+          ? errorText(r.error)
+          : 'gone';
+    this.note(`propose ${name}@${target}: ${answer} t=${this.sched.now}`);
     if (r.kind === 'gone') {
-      this.ledger.lost(command);
+      this.ledger.lost(name);
       return { outcome: 'lost', index: 0 };
     }
     if (r.kind === 'ok') {
-      this.ledger.applied(command, r.value, inc.sm.state);
-      return { outcome: 'applied', index: r.value ?? 0 };
+      const index = this.ledger.applied(name, inc.sm.application ? undefined : r.value, inc.sm.state);
+      return { outcome: 'applied', index, value: r.value };
     }
-    this.ledger.rejected(command, r.error, inc.sm.state);
+    this.ledger.rejected(name, r.error, inc.sm.state);
     const error = r.error instanceof Error ? r.error.name : String(r.error);
-    return { outcome: error === 'ProposalDroppedError' ? 'dropped' : 'failed', index: 0, error };
+    return {
+      outcome: error === 'ProposalDroppedError' ? 'dropped' : 'failed',
+      index: 0,
+      error,
+      cause: r.error,
+    };
   }
 
   /**
@@ -715,6 +745,31 @@ export class ServerSimCluster {
     return `read s${target} via ${via}: ${r.kind}`;
   }
 
+  /**
+   * What a member serving reads from its own state does first (etcd's linearizable Range):
+   * RaftServer.linearizableRead() at `target`, a follower forwarding the read index request to the
+   * leader. On `ok` the read is checked like `read`'s, and the target's application may be read.
+   */
+  async readBarrier(target: number, timeoutMs: number): Promise<ReadBarrierResult> {
+    const reader = this.slots[target];
+    const server = reader.server;
+    const inc = reader.inc;
+    if (reader.phase !== 'up' || !server || !inc) return { kind: 'not-sent' };
+    const seen = this.ledger.resolvedCount;
+    const r = await settle(server.linearizableRead({ timeoutMs }), inc.gone);
+    this.note(`barrier ${target}: ${r.kind === 'error' ? errorText(r.error) : r.kind} t=${this.sched.now}`);
+    if (r.kind !== 'ok') return r;
+    this.counters.reads++;
+    this.ledger.checkRead(target, seen, inc.sm.state);
+    return { kind: 'ok', application: inc.sm.application };
+  }
+
+  /** The application of server i's running incarnation (undefined: down, or none configured). */
+  application(i: number): StateMachine<unknown> | undefined {
+    const s = this.slots[i];
+    return s.phase === 'up' ? s.inc?.sm.application : undefined;
+  }
+
   /** Picks where a client sends its next proposal; `previous`: where its last round went (-1: none or refused). */
   proposalTarget(rng: Rng, previous: number): number {
     const mode = this.opts.proposeTo ?? 'leader';
@@ -752,7 +807,7 @@ export class ServerSimCluster {
         await this.sleep(50);
         continue;
       }
-      const r = await this.propose(l, `final-${k}`, 2000);
+      const r = await this.propose(l, this.opts.finalCommand?.(k) ?? `final-${k}`, 2000);
       if (r.outcome === 'applied') index = r.index;
       else await this.sleep(20);
     }

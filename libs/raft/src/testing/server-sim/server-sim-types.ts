@@ -1,4 +1,5 @@
 import type { RaftOptions } from '../../core/options.js';
+import type { StateMachine } from '../../interfaces/state-machine.js';
 import type { RaftServerOptions } from '../../server/raft-server.js';
 import type { LedgerSummary } from './proposal-ledger.js';
 import type { DrainMode } from './microtask-drain.js';
@@ -47,6 +48,14 @@ export interface ServerSimOptions {
   readonly proposeTo?: 'leader' | 'any' | 'sticky';
   /** Storage's contract forbids overlapping writes; set to accept a runtime that pipelines them. */
   readonly allowOverlappingWrites?: boolean;
+  /**
+   * A real application for each server incarnation, run inside the recording state machine: it
+   * gets every command and membership change the recorder records, its snapshot travels inside the
+   * recorder's, and `propose` answers with what it returned (default: none, answers are indexes).
+   */
+  readonly application?: (server: number) => StateMachine<unknown>;
+  /** The command `repairAndVerify` commits at the end, attempt k (default the text `final-<k>`). */
+  readonly finalCommand?: (attempt: number) => Uint8Array;
   /** Events allowed before the run is failed as runaway (default 200,000). */
   readonly maxEvents?: number;
   /** Receives every trace line (sends, writes, applies, proposals, faults), for replaying a failure. */

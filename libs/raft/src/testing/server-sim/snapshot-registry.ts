@@ -5,6 +5,8 @@ const decoder = new TextDecoder();
 export interface SnapshotContent {
   readonly last: number;
   readonly items: ReadonlyMap<number, string>;
+  /** The wrapped application's own snapshot, if the recorder runs one. */
+  readonly application?: Uint8Array;
 }
 
 /**

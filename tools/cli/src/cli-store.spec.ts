@@ -1,0 +1,146 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { type EtcdCluster, REGISTRY_BINARIES, startEtcdCluster, waitFor } from '@flotilla/testing';
+import type { MemberRow } from './commands/store/store-members.js';
+import type { EndpointStatus } from './commands/store/store-status.js';
+import { ExitCode } from './exit-codes.js';
+import { flotilla, flotillaJson } from './test-support/run-cli.js';
+
+const run = promisify(execFile);
+
+describe.each(REGISTRY_BINARIES)('flotilla store against a 3-member %s', (binary) => {
+  let cluster: EtcdCluster;
+  let at: string[];
+
+  beforeAll(async () => {
+    cluster = await startEtcdCluster({ binary, size: 3 });
+    at = ['--endpoints', cluster.endpoints.join(',')];
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  const status = async () =>
+    (await flotillaJson<{ endpoints: EndpointStatus[] }>([...at, 'store', 'status'])).endpoints;
+
+  it('status: one row per endpoint, exactly one leader, all agreeing on it', async () => {
+    const rows = await status();
+    expect(rows.map((r) => r.endpoint)).toEqual(cluster.endpoints);
+    for (const r of rows) {
+      expect(r).toMatchObject({
+        memberId: expect.stringMatching(/^[0-9a-f]+$/),
+        isLearner: false,
+        raftTerm: expect.any(Number),
+        raftIndex: expect.any(Number),
+        dbSize: expect.any(Number),
+        version: expect.stringMatching(/^3\.\d+\.\d+/),
+        errors: [],
+      });
+      expect(r.raftTerm).toBeGreaterThan(0);
+    }
+    expect(rows.filter((r) => r.isLeader)).toHaveLength(1);
+    const leader = rows.find((r) => r.isLeader)!;
+    expect(new Set(rows.map((r) => r.leaderId))).toEqual(new Set([leader.memberId]));
+    expect(new Set(rows.map((r) => r.memberId)).size).toBe(3);
+
+    const table = await flotilla([...at, 'store', 'status']);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/ENDPOINT.*MEMBER ID.*LEADER.*RAFT TERM.*RAFT INDEX.*DB SIZE.*VERSION/);
+    expect(table.stdout.match(/│ yes /g)).toHaveLength(1);
+  });
+
+  it('members: ids exactly as etcdctl prints them, names, URLs, learner flag', async () => {
+    const { members } = await flotillaJson<{ members: MemberRow[] }>([...at, 'store', 'members']);
+    const { stdout } = await run(
+      'etcdctl',
+      [`--endpoints=${cluster.endpoints.join(',')}`, 'member', 'list'],
+      {
+        env: { ...process.env, ETCDCTL_API: '3' },
+      },
+    );
+    // etcdctl's simple format: "<hex id>, started, <name>, <peer urls>, <client urls>[, <learner>]"
+    const fromEtcdctl = stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split(', '))
+      .map(([id, , name]) => ({ id, name }))
+      .sort((a, b) => a.name!.localeCompare(b.name!));
+    expect(
+      members.map((m) => ({ id: m.id, name: m.name })).sort((a, b) => a.name.localeCompare(b.name)),
+    ).toEqual(fromEtcdctl);
+    for (const [i, member] of cluster.members.entries()) {
+      expect(members.find((m) => m.name === `m${i}`)).toEqual({
+        id: expect.any(String),
+        name: `m${i}`,
+        peerUrls: [member.peerUrl],
+        clientUrls: [member.clientUrl],
+        isLearner: false,
+      });
+    }
+    const table = await flotilla([...at, 'store', 'members']);
+    expect(table.stdout).toMatch(/ID.*NAME.*PEER URLS.*CLIENT URLS.*LEARNER/);
+  });
+
+  it('move-leader: hands leadership to a named member, by id too, and refuses an unknown one', async () => {
+    const before = (await status()).find((r) => r.isLeader)!;
+    const { members } = await flotillaJson<{ members: MemberRow[] }>([...at, 'store', 'members']);
+    const target = members.find((m) => m.id !== before.memberId)!;
+    const moved = await flotillaJson<{
+      from: { id: string };
+      to: { id: string; name: string };
+      moved: boolean;
+    }>([...at, 'store', 'move-leader', target.name]);
+    expect(moved).toEqual({
+      from: { id: before.memberId, name: expect.any(String) },
+      to: { id: target.id, name: target.name },
+      moved: true,
+    });
+    // MoveLeader returns once the transfer is done; every member learns of it with the next heartbeat.
+    await waitFor(
+      async () => (await status()).every((r) => r.leaderId === target.id && r.raftTerm > before.raftTerm),
+      {
+        timeoutMs: 10_000,
+        what: `every member to follow ${target.name}`,
+      },
+    );
+
+    const back = members.find((m) => m.id === before.memberId)!;
+    const byId = await flotilla([...at, 'store', 'move-leader', back.id]);
+    expect(byId.code).toBe(0);
+    expect(byId.stdout).toBe(
+      `leadership moved from ${target.name} (${target.id}) to ${back.name} (${back.id})\n`,
+    );
+
+    const unknown = await flotilla([...at, 'store', 'move-leader', 'nobody']);
+    expect(unknown.code).toBe(ExitCode.failed);
+    expect(unknown.stderr).toMatch(
+      /^error: unknown member "nobody": the members are .+; give a name or hex id from `flotilla store members`\n$/,
+    );
+  });
+
+  // Last: it leaves the cluster without quorum.
+  it('fails within its deadline, saying why, when the store has lost quorum', async () => {
+    await cluster.kill(1);
+    await cluster.kill(2);
+    const write = await flotilla(['--timeout', '3000', ...at, 'config', 'set', 'quorum', 'k', '1']);
+    expect({ code: write.code, stderr: write.stderr }).toEqual({
+      code: ExitCode.failed,
+      stderr: expect.stringMatching(/^error: (no quorum|deadline exceeded): .*`flotilla store status`.*\n$/),
+    });
+    expect(write.ms).toBeLessThan(10_000);
+
+    const rows = await flotilla(['--timeout', '3000', ...at, 'store', 'status', '--json']);
+    expect(rows.code).toBe(ExitCode.failed);
+    expect(rows.stderr).toBe(
+      `error: 2 of 3 endpoints did not answer: ${cluster.endpoints.slice(1).join(', ')}\n`,
+    );
+    const { endpoints } = JSON.parse(rows.stdout) as {
+      endpoints: ({ endpoint: string } & Record<string, unknown>)[];
+    };
+    expect(endpoints[0]).toMatchObject({ endpoint: cluster.endpoints[0], memberId: expect.any(String) });
+    expect(endpoints[1]).toEqual({
+      endpoint: cluster.endpoints[1],
+      error: expect.stringContaining('store unreachable'),
+    });
+  });
+});

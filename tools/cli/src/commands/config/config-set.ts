@@ -1,0 +1,78 @@
+import type { Etcd3 } from 'etcd3';
+import { ConfigSchemaError, parseConfigSchema, validateConfigValue } from '@flotilla/config/guard';
+import { CliError, errorMessage, ExitCode } from '../../exit-codes.js';
+import { revisionNumber } from '../../output/format.js';
+import { withStore } from '../../store/store-client.js';
+import type { CommandContext } from '../context.js';
+import { configNames } from './config-names.js';
+
+/** How often to re-validate when the schema changes between our check and our write. */
+const SCHEMA_RACE_ATTEMPTS = 3;
+
+/**
+ * `flotilla config set <service> <key> <json>`: checks the value against the service's stored schema
+ * here (real etcd cannot), then writes it only if the schema is still the one it was checked against.
+ */
+export async function configSet(
+  ctx: CommandContext,
+  service: string,
+  key: string,
+  valueText: string,
+): Promise<void> {
+  const names = configNames(service, key);
+  const etcdKey = names.key ?? '';
+  let value: unknown;
+  try {
+    value = JSON.parse(valueText);
+  } catch (error) {
+    throw new CliError(
+      `malformed JSON value for ${service}/${key}: ${errorMessage(error)}; give JSON, e.g. 42, true, '"text"' or '{"a":1}'`,
+      ExitCode.invalid,
+    );
+  }
+  const revision = await withStore(ctx.target, async (client) => {
+    for (let attempt = 0; attempt < SCHEMA_RACE_ATTEMPTS; attempt++) {
+      const schemaRevision = await checkAgainstSchema(client, names.schema, service, key, valueText);
+      const res = await client
+        .if(names.schema, 'Mod', '==', schemaRevision)
+        .then(client.put(etcdKey).value(valueText))
+        .commit();
+      if (res.succeeded) return revisionNumber(res.header.revision);
+    }
+    throw new CliError(
+      `the schema at ${names.schema} kept changing while ${service}/${key} was being written; nothing was written, retry`,
+      ExitCode.failed,
+    );
+  });
+  if (ctx.out.json) ctx.out.jsonLine({ service, key, value, revision });
+  else ctx.out.line(`${service}/${key} = ${valueText} (revision ${revision})`);
+}
+
+/** Validates against the stored schema, if any; returns the schema's mod revision ("0": none). */
+async function checkAgainstSchema(
+  client: Etcd3,
+  schemaKey: string,
+  service: string,
+  key: string,
+  valueText: string,
+): Promise<string> {
+  const kv = (await client.get(schemaKey).exec()).kvs[0];
+  if (!kv) return '0';
+  try {
+    const violation = validateConfigValue(parseConfigSchema(kv.value.toString('utf8')), key, valueText);
+    if (violation) {
+      const path = violation.path === '' ? '(the whole value)' : violation.path;
+      throw new CliError(
+        `schema violation for ${service}/${key}: path ${path}, rule "${violation.rule}" (schema at ${schemaKey}); nothing was written, fix the value`,
+        ExitCode.invalid,
+      );
+    }
+  } catch (error) {
+    if (!(error instanceof ConfigSchemaError)) throw error;
+    throw new CliError(
+      `the schema at ${schemaKey} is unusable (${error.message}); fix or republish it, then retry`,
+      ExitCode.failed,
+    );
+  }
+  return kv.mod_revision;
+}

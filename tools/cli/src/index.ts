@@ -1,0 +1,10 @@
+export { runCli } from './run.js';
+export { buildProgram } from './program.js';
+export { ExitCode, CliError } from './exit-codes.js';
+export type { ConfigEntry } from './commands/config/config-entry.js';
+export type { ConfigChange } from './commands/config/config-watch.js';
+export type { ConfigHistory, HistoryEnd } from './commands/config/config-history.js';
+export type { InstanceRow } from './commands/services/services-ls.js';
+export type { InstanceChange } from './commands/services/services-watch.js';
+export type { EndpointStatus } from './commands/store/store-status.js';
+export type { MemberRow } from './commands/store/store-members.js';
