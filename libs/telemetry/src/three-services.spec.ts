@@ -1,6 +1,6 @@
 import { GreeterService, greeterSchema } from '@flotilla/proto';
 import { createClient, type TypedClient } from '@flotilla/rpc';
-import { freePorts, waitFor } from '@flotilla/testing';
+import { type EtcdCluster, freePorts, startEtcdCluster, waitFor } from '@flotilla/testing';
 import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from './test-support/otlp-receiver.js';
 import { startTier, type TierProcess } from './test-support/tier-processes.js';
 
@@ -11,12 +11,20 @@ const SAY_HELLO = 'helloworld.v1.Greeter/SayHello';
 const SERVER_STREAM = 'helloworld.v1.Greeter/SayHelloServerStream';
 
 /**
- * Three services in three processes, edge -> middle -> leaf (static targets, loopback), each
- * exporting OTLP/HTTP JSON to a receiver this test runs; the middle one also serves Prometheus.
- * The test calls the edge without trace context, so the edge's SERVER span is each trace's root.
+ * How the tiers find each other: `static` gives each caller the next tier's loopback address;
+ * `registry` has every tier register in a 1-member flotilla-store and call `etcd:///<next tier>`.
+ * Both run, since only the static one shows the metrics of a service with no registration at all.
  */
-describe('telemetry across three services', () => {
+const DISCOVERY = ['static', 'registry'] as const;
+
+/**
+ * Three services in three processes, edge -> middle -> leaf (loopback), each exporting OTLP/HTTP
+ * JSON to a receiver this test runs; the middle one also serves Prometheus. The test calls the
+ * edge at its address without trace context, so the edge's SERVER span is each trace's root.
+ */
+describe.each(DISCOVERY)('telemetry across three services (%s discovery)', (discovery) => {
   let receiver: OtlpReceiver | undefined;
+  let cluster: EtcdCluster | undefined;
   const tiers: TierProcess[] = [];
   let edge: TypedClient<typeof GreeterService, true>;
   let metricsUrl: string;
@@ -24,6 +32,8 @@ describe('telemetry across three services', () => {
 
   beforeAll(async () => {
     receiver = await startOtlpReceiver();
+    if (discovery === 'registry') cluster = await startEtcdCluster({ binary: 'flotilla-store', size: 1 });
+    const registry = cluster?.endpoints;
     const [edgePort, middlePort, leaf, metricsPort] = await freePorts(4);
     leafPort = leaf!;
     metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
@@ -33,25 +43,38 @@ describe('telemetry across three services', () => {
       OTEL_BSP_SCHEDULE_DELAY: '50',
       OTEL_METRIC_EXPORT_INTERVAL: '1000',
     };
+    /** The tier `name` listening on `port`, as the caller names it: a static target only in static mode. */
+    const tierAt = (name: string, port: number) =>
+      discovery === 'static' ? { name, target: `127.0.0.1:${port}` } : { name };
+    // A registered tier says SERVING only once its key is in the store, so the next caller resolves it.
     // At debug the leaf logs a line per call, written while the call's span is active.
     tiers.push(
-      await startTier({ name: 'leaf', port: leafPort, env: { ...env, FLOTILLA_LOG_LEVEL: 'debug' } }),
+      await startTier({
+        name: 'leaf',
+        port: leafPort,
+        registry,
+        env: { ...env, FLOTILLA_LOG_LEVEL: 'debug' },
+      }),
     );
     tiers.push(
       await startTier({
         name: 'middle',
         port: middlePort!,
-        next: `127.0.0.1:${leafPort}`,
+        next: tierAt('leaf', leafPort),
+        registry,
         env: { ...env, FLOTILLA_METRICS_PORT: String(metricsPort) },
       }),
     );
-    tiers.push(await startTier({ name: 'edge', port: edgePort!, next: `127.0.0.1:${middlePort}`, env }));
+    tiers.push(
+      await startTier({ name: 'edge', port: edgePort!, next: tierAt('middle', middlePort!), registry, env }),
+    );
     edge = createClient(GreeterService, [`127.0.0.1:${edgePort}`], { schemas: [greeterSchema] });
   });
 
   afterAll(async () => {
     edge?.$close();
     for (const tier of tiers.reverse()) await tier.stop();
+    await cluster?.stop();
     await receiver?.close();
   });
 
@@ -229,7 +252,7 @@ describe('telemetry across three services', () => {
 
     const breaker = samples.find((s) => s.name === 'flotilla_rpc_client_breaker_state');
     expect(breaker?.labels).toEqual({
-      flotilla_service: 'next',
+      flotilla_service: 'leaf',
       flotilla_endpoint: `127.0.0.1:${leafPort}`,
       otel_scope_name: '@flotilla/telemetry',
     });
@@ -238,10 +261,13 @@ describe('telemetry across three services', () => {
     expect(picks?.labels['flotilla_endpoint']).toBe(`127.0.0.1:${leafPort}`);
     expect(picks?.value).toBeGreaterThanOrEqual(6);
     expect(samples.some((s) => s.name === 'flotilla_rpc_client_retry_budget_tokens')).toBe(true);
-    // No registry in this fixture: the registration gauge reports `none`.
+    // The middle tier's own registration: live in the registry, or `none` without one.
+    const registration = discovery === 'registry' ? 'registered' : 'none';
     expect(
       samples.find(
-        (s) => s.name === 'flotilla_registration_state' && s.labels['flotilla_registration_state'] === 'none',
+        (s) =>
+          s.name === 'flotilla_registration_state' &&
+          s.labels['flotilla_registration_state'] === registration,
       )?.value,
     ).toBe(1);
   });

@@ -17,12 +17,14 @@ export interface TierProcess {
 export interface TierOptions {
   name: string;
   port: number;
-  /** `host:port` of the tier it calls. */
-  next?: string;
+  /** The tier it calls: by name through the registry, or at a static `host:port` when `target` is given. */
+  next?: { name: string; target?: string };
+  /** Registry endpoints: the tier registers there (and resolves `next` there without a target). */
+  registry?: readonly string[];
   env?: Record<string, string>;
 }
 
-/** Starts a tier; resolves once it serves (its health service says SERVING in its log). */
+/** Starts a tier; resolves once it serves (its health service says SERVING in its log, after registering). */
 export async function startTier(options: TierOptions): Promise<TierProcess> {
   if (!existsSync(TIER_MAIN))
     throw new Error(`${TIER_MAIN} is missing: run npx nx run telemetry:build-fixtures`);
@@ -30,7 +32,10 @@ export async function startTier(options: TierOptions): Promise<TierProcess> {
     env: {
       ...process.env,
       TIER_NAME: options.name,
-      ...(options.next ? { TIER_NEXT: options.next } : {}),
+      ...(options.next ? { TIER_NEXT: options.next.name } : {}),
+      ...(options.next?.target ? { TIER_NEXT_TARGET: options.next.target } : {}),
+      // No drain at stop: the test stops callers first, so nobody is left to move away.
+      ...(options.registry ? { FLOTILLA_REGISTRY: options.registry.join(','), FLOTILLA_DRAIN_MS: '0' } : {}),
       FLOTILLA_PORT: String(options.port),
       FLOTILLA_HOST: '127.0.0.1',
       FLOTILLA_LOG_LEVEL: 'info',
