@@ -139,6 +139,8 @@ export class RaftNode {
   /** Reads requested since the last Ready: confirmed together by one heartbeat round. */
   private pendingReads: ReadRequest[] = [];
   private readsAwaitingCommit: ReadRequest[] = [];
+  /** The term in which a TimeoutNow arrived that must wait for a committed membership change to apply. */
+  private transferPendingTerm: number | null = null;
   /** Who asked for each read in flight, when not this server. */
   private readonly readOrigin = new Map<string, NodeId>();
   /** Entries were appended since the last Ready: one broadcast covers all of them. */
@@ -351,7 +353,11 @@ export class RaftNode {
         if (this.becomeFollowerOf(m.from)) this.handleSnapshotChunk(m);
         return;
       case 'timeout-now':
-        if (this.role === 'follower') this.startCampaign('transfer');
+        if (this.role !== 'follower') return;
+        // A committed membership change not yet applied forbids campaigning; the hand-off then
+        // waits for it (the leader broadcasts each commit, so this is common when it removed itself).
+        if (this.hasUnappliedConfig()) this.transferPendingTerm = this.term;
+        else this.startCampaign('transfer');
         return;
       case 'append-resp':
         if (this.role === 'leader') this.handleAppendResponse(m);
@@ -432,7 +438,7 @@ export class RaftNode {
     this.log.stableTo(last.index, last.term);
     if (this.role === 'leader') {
       this.progress.get(this.id)?.maybeUpdate(this.log.stable);
-      this.maybeCommit();
+      if (this.maybeCommit()) this.broadcastAppend();
     }
   }
 
@@ -452,6 +458,10 @@ export class RaftNode {
     while (this.applyingBatches.length > 0 && this.applyingBatches[0].lastIndex <= index) {
       const b = this.applyingBatches.shift();
       if (b) this.applyingBytes -= b.bytes;
+    }
+    if (this.transferPendingTerm === this.term && this.role === 'follower' && !this.hasUnappliedConfig()) {
+      this.transferPendingTerm = null;
+      this.startCampaign('transfer');
     }
   }
 
@@ -1006,7 +1016,9 @@ export class RaftNode {
       pr.becomeProbe();
       pr.becomeReplicate();
     } else if (pr.state === 'replicate') pr.inflights.freeLE(m.index);
-    this.maybeCommit();
+    // A new commit index goes to every follower at once (an empty append if need be), not with the
+    // next heartbeat: a follower answers a forwarded write, and serves watches, only once it applies.
+    if (this.maybeCommit()) this.broadcastAppend();
     while (this.sendAppend(m.from, false)) {
       // fill the pipeline up to the inflight window
     }
@@ -1046,16 +1058,19 @@ export class RaftNode {
     return majorityVoteResult(this.membership.voters, votes) === 'won';
   }
 
-  private maybeCommit(): void {
+  /** Advances the commit index to what a quorum holds; returns whether it moved. */
+  private maybeCommit(): boolean {
     const match = (id: NodeId): number => this.progress.get(id)?.match ?? 0;
     const index = majorityCommitted(this.membership.voters, match);
-    if (index > this.log.lastIndex()) return;
+    if (index > this.log.lastIndex()) return false;
     const wasCommittedInTerm = this.committedInCurrentTerm();
-    if (this.log.maybeCommit(index, this.term) && !wasCommittedInTerm) {
+    if (!this.log.maybeCommit(index, this.term)) return false;
+    if (!wasCommittedInTerm) {
       const waiting = this.readsAwaitingCommit;
       this.readsAwaitingCommit = [];
       if (waiting.length > 0) this.startReads(waiting);
     }
+    return true;
   }
 
   private committedInCurrentTerm(): boolean {
