@@ -3,8 +3,10 @@ import {
   type handleClientStreamingCall,
   type handleServerStreamingCall,
   type handleUnaryCall,
+  type sendUnaryData,
   type ServerDuplexStream,
   type ServerReadableStream,
+  type ServerUnaryCall,
   type ServerWritableStream,
   status,
 } from '@grpc/grpc-js';
@@ -29,32 +31,47 @@ export function unaryHandler(
   hooks: CallHooks,
   observe?: ObserveCall,
 ): handleUnaryCall<unknown, Reply> {
-  return (call, callback) => {
-    const observed = observe?.(call);
-    const rejected = hooks.admit(path);
-    if (rejected) {
-      observed?.end(rejected.code, rejected.details);
-      return callback(rejected);
-    }
-    const started = performance.now();
-    const reply = (value: Reply) => {
-      callback(null, value);
-      hooks.done(path, started, status.OK);
-      observed?.end(status.OK, 'OK');
-    };
-    const fail = (error: unknown) => {
-      const failure = hooks.toStatus(error, path);
-      callback(failure);
-      hooks.done(path, started, failure.code);
-      observed?.end(failure.code, failure.details);
-    };
-    const run = () =>
-      scoped(call, () => invoke(call.request, new GrpcCallContext(path, call))).then(
-        (result) => settle(result, reply, fail),
-        fail,
-      );
-    void (observed ? observed.run(run) : run());
+  return (call, callback) => answerOnce(call, callback, path, invoke, hooks, observe, () => call.request);
+}
+
+/**
+ * The shapes with one reply (unary, client stream): admission, then the handler on `input()` in the
+ * observers' and deadline scopes, then one callback with its value or mapped status.
+ */
+function answerOnce(
+  call: ServerUnaryCall<unknown, Reply> | ServerReadableStream<unknown, Reply>,
+  callback: sendUnaryData<Reply>,
+  path: string,
+  invoke: NestHandler,
+  hooks: CallHooks,
+  observe: ObserveCall | undefined,
+  input: (observed: ServerCallScope | undefined) => unknown,
+): void {
+  const observed = observe?.(call);
+  const rejected = hooks.admit(path);
+  if (rejected) {
+    observed?.end(rejected.code, rejected.details);
+    callback(rejected);
+    return;
+  }
+  const started = performance.now();
+  const reply = (value: Reply) => {
+    callback(null, value);
+    hooks.done(path, started, status.OK);
+    observed?.end(status.OK, 'OK');
   };
+  const fail = (error: unknown) => {
+    const failure = hooks.toStatus(error, path);
+    callback(failure);
+    hooks.done(path, started, failure.code);
+    observed?.end(failure.code, failure.details);
+  };
+  const run = () =>
+    scoped(call, () => invoke(input(observed), new GrpcCallContext(path, call))).then(
+      (result) => settle(result, reply, fail),
+      fail,
+    );
+  void (observed ? observed.run(run) : run());
 }
 
 /**
@@ -93,32 +110,8 @@ export function clientStreamHandler(
   hooks: CallHooks,
   observe?: ObserveCall,
 ): handleClientStreamingCall<unknown, Reply> {
-  return (call, callback) => {
-    const observed = observe?.(call);
-    const rejected = hooks.admit(path);
-    if (rejected) {
-      observed?.end(rejected.code, rejected.details);
-      return callback(rejected);
-    }
-    const started = performance.now();
-    const reply = (value: Reply) => {
-      callback(null, value);
-      hooks.done(path, started, status.OK);
-      observed?.end(status.OK, 'OK');
-    };
-    const fail = (error: unknown) => {
-      const failure = hooks.toStatus(error, path);
-      callback(failure);
-      hooks.done(path, started, failure.code);
-      observed?.end(failure.code, failure.details);
-    };
-    const run = () =>
-      scoped(call, () => invoke(requestsOf(call, observed), new GrpcCallContext(path, call))).then(
-        (result) => settle(result, reply, fail),
-        fail,
-      );
-    void (observed ? observed.run(run) : run());
-  };
+  return (call, callback) =>
+    answerOnce(call, callback, path, invoke, hooks, observe, (observed) => requestsOf(call, observed));
 }
 
 export function bidiStreamHandler(
