@@ -146,9 +146,14 @@ describe('greeter registered in etcd (real greeter processes, 3-member etcd)', (
   it('keeps calls flowing on cached endpoints with all of etcd down for 20 s, and re-registers within 2 s of its return', async () => {
     const started = await Promise.all(['a', 'b'].map((id) => spawnGreeter(`down-${id}`, 'greeter-down')));
     const client = channel('greeter-down');
+    // A fresh channel balances only over subchannels that are READY: wait until calls reach both
+    // instances (the endpoints the outage must then be served from), however long connecting takes.
     const peers = new Set<string>();
-    for (let i = 0; i < 6; i++) peers.add(await helloPeer(client));
-    expect(peers.size).toBe(2);
+    await waitFor(async () => peers.add(await helloPeer(client)).size === 2, {
+      timeoutMs: 10_000,
+      intervalMs: 0,
+      what: 'calls to reach both greeters before the outage',
+    });
 
     await Promise.all(cluster.members.map((_, i) => cluster.kill(i)));
     const downSince = Date.now();
