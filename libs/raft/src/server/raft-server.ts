@@ -500,6 +500,9 @@ export class RaftServer<R = unknown> {
       .catch((e: unknown) => this.fatal(e))
       .finally(() => {
         this.running = false;
+        // A message or proposal that arrived after the pump's last look, while its promise was
+        // settling, found it still running: pick it up now rather than at the next tick.
+        if (!this.stopped && !this.failure && this.node.hasReady()) this.kick();
       });
   }
 
