@@ -9,14 +9,21 @@ export interface FailoverResult {
   readonly maxMs: number;
 }
 
-/** Per-call deadline of the probing writers: a call stuck on the dead leader is abandoned after it. */
-const PROBE_DEADLINE_MS = 250;
+/**
+ * Writers start a Put every PROBE_INTERVAL_MS, each with its own deadline, rather than one after
+ * the other: a call stuck on the dead leader then hides nothing, and the first acknowledgement comes
+ * within one interval of the cluster taking writes again (sequential probes measured their own
+ * deadline as much as the cluster).
+ */
+const PROBE_INTERVAL_MS = 10;
+const PROBE_DEADLINE_MS = 2000;
 const RECOVERY_LIMIT_MS = 30_000;
 
 /**
  * Write unavailability after SIGKILL of the leader: from the kill until the first Put issued after
  * it is acknowledged by a surviving member. Writers probe every surviving member without client
- * retries. The killed member is restarted and the cluster healthy again before the next trial.
+ * retries, a new Put every PROBE_INTERVAL_MS. The killed member is restarted and the cluster is
+ * healthy again before the next trial.
  */
 export async function failover(
   cluster: EtcdCluster,
@@ -33,18 +40,24 @@ export async function failover(
       let recovered: number | null = null;
       const killAt = performance.now();
       const probe = async (client: (typeof clients)[number]): Promise<void> => {
+        const calls: Promise<void>[] = [];
         while (recovered === null && performance.now() - killAt < RECOVERY_LIMIT_MS) {
-          try {
-            await client
+          calls.push(
+            client
               .put('bench/failover')
               .value(o.value)
               .options({ deadline: Date.now() + PROBE_DEADLINE_MS })
-              .exec();
-            recovered ??= performance.now();
-          } catch {
-            // unavailable: try again at once
-          }
+              .exec()
+              .then(
+                () => {
+                  recovered ??= performance.now();
+                },
+                () => undefined, // unavailable: a later probe will tell
+              ),
+          );
+          await new Promise((resolve) => setTimeout(resolve, PROBE_INTERVAL_MS));
         }
+        await Promise.all(calls);
       };
       const kill = cluster.kill(leader, 'SIGKILL');
       await Promise.all([kill, ...clients.map(probe)]);
