@@ -15,7 +15,7 @@ describe('GreeterModule dependency injection', () => {
     const context = await NestFactory.createApplicationContext(GreeterModule, { logger: false });
     try {
       const controller = context.get(GreeterController);
-      expect(controller.sayHello({ name: 'DI', count: 0 })).toEqual({ message: 'Hello DI' });
+      expect(await controller.sayHello({ name: 'DI', count: 0 })).toEqual({ message: 'Hello DI' });
     } finally {
       await context.close();
     }

@@ -44,3 +44,15 @@ describe('streamCount', () => {
     expect(rpcError(() => streamCount(count)).message).toBe(`count must be between 0 and 100, got ${count}`);
   });
 });
+
+describe('greet with a template', () => {
+  it('fills in every {greeting} and {name}, taking a name literally', () => {
+    expect(greet('Ada', '{greeting}, {name}!', 'Bonjour')).toBe('Bonjour, Ada!');
+    expect(greet('Ada', '{name}: {greeting} {name}', 'Hallo')).toBe('Ada: Hallo Ada');
+    expect(greet('$& $1', '{greeting} {name}')).toBe('Hello $& $1');
+  });
+
+  it('still checks the name first', () => {
+    expect(rpcError(() => greet('', '{greeting}, {name}!')).reason).toBe('NAME_REQUIRED');
+  });
+});

@@ -75,7 +75,7 @@ describe('proto -> ts-proto codegen', () => {
     const file = join(editedProto, 'helloworld/v1/greeter.proto');
     writeFileSync(
       file,
-      readFileSync(file, 'utf8').replace(/(message HelloRequest \{[^}]*)\}/, '$1  string locale = 3;\n}'),
+      readFileSync(file, 'utf8').replace(/(message HelloRequest \{[^}]*)\}/, '$1  string locale = 4;\n}'),
     );
 
     await generate(join(ROOT, 'proto'), before);

@@ -1,68 +1,63 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { DEFAULT_STATE_DIR } from './paths.js';
+import { InvalidArgumentError } from 'commander';
+import { DEFAULT_DEFINITION, DEFAULT_STATE_DIR } from './paths.js';
 
 export interface FleetConfig {
-  /** Run the registry on real etcd instead of flotilla-store. */
+  /** Run the store on real etcd instead of flotilla-store. */
   etcd: boolean;
-  /** Wipe the registry's data dirs (and remembered ports) first. */
+  /** Wipe the store's data dirs (and remembered ports) first. */
   fresh: boolean;
-  /** First greeter port (then +1, +2); undefined: free ports. */
-  greeterPort: number | undefined;
   /** How long to wait for each member of the fleet to become ready. */
   startTimeoutMs: number;
-  /** Data dirs, logs and the state file `npm run hello` reads. */
+  /** Data dirs, logs, fleet.json and events.jsonl. */
   stateDir: string;
+  /** The fleet definition (fleet.json in the repository root by default). */
+  definitionFile: string;
+  /** Build the definition's stale Nx projects first. */
+  build: boolean;
+  /** Serve the live dashboard once the fleet is ready. */
+  dashboard: boolean;
 }
 
-export const FLEET_USAGE =
-  'usage: npm run fleet -- [--etcd] [--fresh] [--greeter-port <base>] [--start-timeout-ms 30000] [--state-dir .fleet]';
+/** Commander's raw values of the start options. */
+export interface StartOptionValues {
+  etcd?: boolean;
+  fresh?: boolean;
+  startTimeoutMs?: number;
+  stateDir?: string;
+  definition?: string;
+  build?: boolean;
+  dashboard?: boolean;
+}
 
-export function parseFleetArgs(argv: string[]): FleetConfig {
-  let values: {
-    etcd?: boolean;
-    fresh?: boolean;
-    'greeter-port'?: string;
-    'start-timeout-ms'?: string;
-    'state-dir'?: string;
-  };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        etcd: { type: 'boolean' },
-        fresh: { type: 'boolean' },
-        'greeter-port': { type: 'string' },
-        'start-timeout-ms': { type: 'string' },
-        'state-dir': { type: 'string' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new Error(`${(error as Error).message}\n${FLEET_USAGE}`);
-  }
-  const greeterPort = values['greeter-port'];
-  const stateDir = values['state-dir'];
-  if (stateDir !== undefined && stateDir.trim() === '') {
-    throw new Error(`--state-dir must not be empty\n${FLEET_USAGE}`);
-  }
+export function toFleetConfig(values: StartOptionValues): FleetConfig {
   return {
     etcd: values.etcd ?? false,
     fresh: values.fresh ?? false,
-    greeterPort: greeterPort === undefined ? undefined : integer('--greeter-port', greeterPort, 1, 65535 - 2),
-    startTimeoutMs:
-      values['start-timeout-ms'] === undefined
-        ? 30_000
-        : integer('--start-timeout-ms', values['start-timeout-ms'], 1000, 600_000),
-    stateDir: stateDir === undefined ? DEFAULT_STATE_DIR : resolve(stateDir),
+    startTimeoutMs: values.startTimeoutMs ?? 30_000,
+    stateDir: stateDirOption(values.stateDir),
+    definitionFile: values.definition === undefined ? DEFAULT_DEFINITION : resolve(values.definition),
+    build: values.build ?? true,
+    dashboard: values.dashboard ?? true,
   };
 }
 
-function integer(flag: string, raw: string, min: number, max: number): number {
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
-    throw new Error(`${flag} must be an integer from ${min} to ${max}, got "${raw}"\n${FLEET_USAGE}`);
-  }
-  return n;
+export function stateDirOption(value: string | undefined): string {
+  return value === undefined ? DEFAULT_STATE_DIR : resolve(value);
+}
+
+/** A commander argument parser for an integer in [min, max]. */
+export function integerIn(min: number, max: number): (raw: string) => number {
+  return (raw) => {
+    const n = Number(raw);
+    if (raw.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`must be an integer from ${min} to ${max}.`);
+    }
+    return n;
+  };
+}
+
+export function nonEmpty(raw: string): string {
+  if (raw.trim() === '') throw new InvalidArgumentError('must not be empty.');
+  return raw;
 }

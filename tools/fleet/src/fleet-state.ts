@@ -1,17 +1,38 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
+
+export const INSTANCE_STATES = ['starting', 'running', 'stopped', 'killed', 'paused', 'exited'] as const;
+export type InstanceState = (typeof INSTANCE_STATES)[number];
+
+const instanceSchema = z.object({
+  instanceId: z.string(),
+  address: z.string(),
+  pid: z.number().int(),
+  logFile: z.string(),
+  state: z.enum(INSTANCE_STATES),
+  /** How many times the fleet started it again (restart, or kill ?restart=1). */
+  restarts: z.number().int(),
+  /** When its current process started (epoch ms). */
+  startedAt: z.number(),
+});
+
+const storeMemberSchema = instanceSchema.omit({ instanceId: true }).extend({ name: z.string() });
 
 const stateSchema = z.object({
   pid: z.number().int(),
   registry: z.array(z.string()).min(1),
-  services: z.record(
-    z.string(),
-    z.array(z.object({ instanceId: z.string(), address: z.string(), pid: z.number() })),
-  ),
+  /** The control API: http://127.0.0.1:<port>. */
+  control: z.string(),
+  dashboard: z.string().nullable(),
+  gateway: z.string().nullable(),
+  store: z.array(storeMemberSchema),
+  services: z.record(z.string(), z.array(instanceSchema)),
 });
 
-/** What a running fleet publishes in <state dir>/fleet.json, for `npm run hello` and a second fleet. */
+/** What a running fleet publishes in <state dir>/fleet.json, for subcommands, the dashboard, `npm run hello`. */
 export type FleetState = z.output<typeof stateSchema>;
+export type InstanceRecord = z.output<typeof instanceSchema>;
+export type StoreMemberRecord = z.output<typeof storeMemberSchema>;
 
 export function readFleetState(file: string): FleetState | undefined {
   if (!existsSync(file)) return undefined;
@@ -22,8 +43,11 @@ export function readFleetState(file: string): FleetState | undefined {
   }
 }
 
+/** Writes a temp file and renames it over the old one, so a reader never sees half a file. */
 export function writeFleetState(file: string, state: FleetState): void {
-  writeFileSync(file, `${JSON.stringify(state, null, 2)}\n`);
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, `${JSON.stringify(state, null, 2)}\n`);
+  renameSync(temp, file);
 }
 
 export function removeFleetState(file: string): void {

@@ -1,5 +1,5 @@
-export { startFleet, type RunningFleet, type FleetMember } from './fleet.js';
-export { parseFleetArgs, type FleetConfig } from './fleet-config.js';
+export { startFleet, RunningFleet, type StartFleetOptions } from './fleet.js';
+export { toFleetConfig, type FleetConfig } from './fleet-config.js';
 export {
   parseFleetDefinition,
   startOrder,
@@ -8,4 +8,6 @@ export {
   type FleetDefinitionInput,
   type ServiceDefinition,
 } from './definition/fleet-definition.js';
-export { defaultFleet } from './definition/default-fleet.js';
+export { loadFleetDefinition } from './definition/load-definition.js';
+export { readFleetState, type FleetState, type InstanceRecord, type InstanceState } from './fleet-state.js';
+export { EVENT_KINDS, type FleetEvent } from './fleet-events.js';

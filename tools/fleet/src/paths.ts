@@ -1,12 +1,14 @@
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root, from this file's place in tools/fleet/{src,dist}. */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-export const GREETER_MAIN = join(REPO_ROOT, 'apps/greeter/dist/main.js');
 export const STORE_MAIN = join(REPO_ROOT, 'apps/store/dist/main.js');
 export const ENSURE_ETCD = join(REPO_ROOT, 'tools/scripts/ensure-etcd.sh');
+
+/** The fleet definition `npm run fleet` starts (--definition picks another). */
+export const DEFAULT_DEFINITION = join(REPO_ROOT, 'fleet.json');
 
 /** Where a fleet keeps its state; tests pass their own with --state-dir. */
 export const DEFAULT_STATE_DIR = join(REPO_ROOT, '.fleet');
@@ -18,6 +20,8 @@ export interface FleetPaths {
   registryDir: string;
   /** What `npm run hello` reads to find the running fleet's registry. */
   stateFile: string;
+  /** The fleet's event feed, one JSON object per line. */
+  eventsFile: string;
 }
 
 export function fleetPaths(stateDir: string, registry: 'store' | 'etcd'): FleetPaths {
@@ -26,5 +30,12 @@ export function fleetPaths(stateDir: string, registry: 'store' | 'etcd'): FleetP
     logs: join(stateDir, 'logs'),
     registryDir: join(stateDir, registry),
     stateFile: join(stateDir, 'fleet.json'),
+    eventsFile: join(stateDir, 'events.jsonl'),
   };
+}
+
+/** A path as a person would type it: relative to the working directory when inside it, else absolute. */
+export function displayPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? file : rel;
 }

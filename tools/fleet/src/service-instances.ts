@@ -7,60 +7,82 @@ import type { ProcessSpec } from './supervisor/managed-process.js';
 export interface ServiceInstance {
   service: string;
   instanceId: string;
+  /** 1-based: <service>-<index>. */
+  index: number;
   address: string;
   spec: ProcessSpec;
 }
 
+export interface InstanceContext {
+  /** The registry's client URLs. */
+  registry: string[];
+  logDir: string;
+  stateDir: string;
+  /** The definition file, to say where to change a port. */
+  definitionFile: string;
+}
+
 /**
- * The processes of one service: `<name>-1..n`, each told (with @flotilla/nest's standard flags) its
- * port, instance id and the registry to register in. Fixed ports are checked first, so a taken one
- * stops the fleet with what to do rather than with a service's stack trace.
+ * A port for each of instances `indexes` of a service: base + index - 1 for fixed ports (checked first, so a
+ * taken one stops the fleet with what to do rather than a service's stack trace), else free ones.
  */
-export async function planInstances(
+export async function pickPorts(
   service: ServiceDefinition,
-  registry: string[],
-  logDir: string,
-): Promise<ServiceInstance[]> {
-  let ports: number[];
-  if (service.port.mode === 'fixed') {
-    const base = service.port.base;
-    ports = Array.from({ length: service.instances }, (_, i) => base + i);
-    for (const [i, port] of ports.entries()) {
-      if (!(await isPortFree(port))) {
-        throw new PortInUseError(
-          `cannot listen on ${LOOPBACK}:${port}: port already in use (wanted by ${service.name}-${i + 1}). ` +
-            `Stop what listens there, or pick other ports: npm run fleet -- --greeter-port <base> (uses base..base+${service.instances - 1}), or leave it out for free ports.`,
-        );
-      }
-    }
-  } else {
-    ports = await freePorts(service.instances);
+  indexes: number[],
+  definitionFile: string,
+): Promise<{ index: number; port: number }[]> {
+  if (service.port.mode === 'free') {
+    const free = await freePorts(indexes.length);
+    return free.flatMap((port, k) => (indexes[k] === undefined ? [] : [{ index: indexes[k], port }]));
   }
-  return ports.map((port, i) => {
-    const instanceId = `${service.name}-${i + 1}`;
-    return {
-      service: service.name,
-      instanceId,
-      address: `${LOOPBACK}:${port}`,
-      spec: {
-        name: instanceId,
-        command: process.execPath,
-        args: [
-          join(REPO_ROOT, service.main),
-          '--host',
-          LOOPBACK,
-          '--port',
-          String(port),
-          '--service-name',
-          service.name,
-          '--instance-id',
-          instanceId,
-          '--registry',
-          registry.join(','),
-        ],
-        env: service.env,
-        logFile: join(logDir, `${instanceId}.log`),
-      },
-    };
-  });
+  const base = service.port.base;
+  const ports = indexes.map((index) => ({ index, port: base + index - 1 }));
+  for (const { index, port } of ports) {
+    if (!(await isPortFree(port))) {
+      throw new PortInUseError(
+        `cannot listen on ${LOOPBACK}:${port}: port already in use (wanted by ${service.name}-${index}). ` +
+          `Stop what listens there, or change the port of "${service.name}" in ${definitionFile} ` +
+          `(a fixed base uses base..base+${service.instances - 1}; {"mode": "free"} picks free ports).`,
+      );
+    }
+  }
+  return ports;
+}
+
+/**
+ * One process of a service, `<name>-<index>`, told (with @flotilla/nest's standard flags) its port,
+ * instance id and the registry to register in, and where the fleet keeps its state.
+ */
+export function planInstance(
+  service: ServiceDefinition,
+  index: number,
+  port: number,
+  context: InstanceContext,
+): ServiceInstance {
+  const instanceId = `${service.name}-${index}`;
+  return {
+    service: service.name,
+    instanceId,
+    index,
+    address: `${LOOPBACK}:${port}`,
+    spec: {
+      name: instanceId,
+      command: process.execPath,
+      args: [
+        join(REPO_ROOT, service.main),
+        '--host',
+        LOOPBACK,
+        '--port',
+        String(port),
+        '--service-name',
+        service.name,
+        '--instance-id',
+        instanceId,
+        '--registry',
+        context.registry.join(','),
+      ],
+      env: { ...service.env, FLOTILLA_FLEET_STATE_DIR: context.stateDir },
+      logFile: join(context.logDir, `${instanceId}.log`),
+    },
+  };
 }

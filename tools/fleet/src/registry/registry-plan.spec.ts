@@ -38,7 +38,7 @@ describe('planRegistry', () => {
     const { command, args } = registryMemberCommand(plan, m1!);
     expect(command).toBe(process.env['ETCD_BIN'] ?? 'etcd');
     const flag = (name: string) => args[args.indexOf(name) + 1];
-    expect(flag('--name')).toBe('etcd-1');
+    expect(flag('--name')).toBe('store-1');
     expect(flag('--listen-client-urls')).toBe(`http://127.0.0.1:${m1!.clientPort}`);
     expect(flag('--initial-cluster')).toBe(
       plan.members.map((m) => `${m.name}=http://127.0.0.1:${m.peerPort}`).join(','),

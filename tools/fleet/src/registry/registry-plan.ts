@@ -19,7 +19,6 @@ export interface RegistryPlan {
   reused: boolean;
 }
 
-const SIZE = 3;
 const planFile = z.object({
   members: z.array(z.object({ name: z.string(), clientPort: z.number().int(), peerPort: z.number().int() })),
 });
@@ -28,7 +27,7 @@ const planFile = z.object({
  * The registry's members. Their ports are remembered next to the data dirs: a restarted member must
  * come back on the peer URLs recorded in its data, so a second run reuses them (--fresh forgets both).
  */
-export async function planRegistry(kind: RegistryKind, dir: string): Promise<RegistryPlan> {
+export async function planRegistry(kind: RegistryKind, dir: string, size = 3): Promise<RegistryPlan> {
   const file = join(dir, 'cluster.json');
   if (existsSync(file)) {
     let saved: z.output<typeof planFile>;
@@ -43,20 +42,26 @@ export async function planRegistry(kind: RegistryKind, dir: string): Promise<Reg
         `${file} is unreadable (${why}); start over with npm run fleet -- --fresh${kind === 'etcd' ? ' --etcd' : ''}`,
       );
     }
+    if (saved.members.length !== size) {
+      throw new Error(
+        `${file} remembers ${saved.members.length} store members, the definition asks for ${size}; a Raft cluster cannot change size by restarting: start over with npm run fleet -- --fresh${kind === 'etcd' ? ' --etcd' : ''}`,
+      );
+    }
     return {
       kind,
       reused: true,
       members: saved.members.map((m) => ({ ...m, dataDir: join(dir, m.name) })),
     };
   }
-  const ports = await freePorts(SIZE * 2);
+  const ports = await freePorts(size * 2);
   const port = (i: number): number => {
     const p = ports[i];
-    if (p === undefined) throw new Error(`expected ${SIZE * 2} free ports, got ${ports.length}`);
+    if (p === undefined) throw new Error(`expected ${size * 2} free ports, got ${ports.length}`);
     return p;
   };
-  const members = Array.from({ length: SIZE }, (_, i) => ({
-    name: `${kind}-${i + 1}`,
+  const members = Array.from({ length: size }, (_, i) => ({
+    // store-N for etcd too: chaos and the control API name store members store-1..n either way.
+    name: `store-${i + 1}`,
     clientPort: port(2 * i),
     peerPort: port(2 * i + 1),
   }));

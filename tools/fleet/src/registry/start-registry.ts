@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { FleetMember } from '../fleet-member.js';
+import type { ManagedProcess, ProcessSpec } from '../supervisor/managed-process.js';
 import type { FleetPaths } from '../paths.js';
 import { isPortFree, LOOPBACK, PortInUseError } from '../ports.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
@@ -12,6 +12,7 @@ const REGISTRY_GRACE_MS = 10_000;
 
 export interface StartRegistryOptions {
   kind: RegistryKind;
+  members: number;
   paths: FleetPaths;
   startTimeoutMs: number;
   signal: AbortSignal;
@@ -19,12 +20,23 @@ export interface StartRegistryOptions {
 }
 
 /** Starts the registry's members together (they elect a leader among themselves) and waits until each serves. */
+export interface StartedMember {
+  name: string;
+  /** Its client URL. */
+  address: string;
+  spec: ProcessSpec;
+  process: ManagedProcess;
+}
+
+/** The supervisor layer of the store members. */
+export const registryLayer = (kind: RegistryKind) => (kind === 'store' ? 'flotilla-store' : 'etcd');
+
 export async function startRegistry(
   supervisor: Supervisor,
   options: StartRegistryOptions,
-): Promise<FleetMember[]> {
+): Promise<StartedMember[]> {
   const { kind, paths, log } = options;
-  const plan = await planRegistry(kind, paths.registryDir);
+  const plan = await planRegistry(kind, paths.registryDir, options.members);
   for (const m of plan.members) {
     for (const port of [m.clientPort, m.peerPort]) {
       if (!(await isPortFree(port))) {
@@ -35,7 +47,7 @@ export async function startRegistry(
       }
     }
   }
-  const label = kind === 'store' ? 'flotilla-store' : 'etcd';
+  const label = registryLayer(kind);
   log(
     `starting ${label}, ${plan.members.length} members (${plan.reused ? 'restarting with the data' : 'new data dirs'} in ${paths.registryDir})...`,
   );
@@ -52,14 +64,14 @@ export async function startRegistry(
   const members = processes.map((p) => ({
     name: p.spec.name,
     address: endpointOf.get(p.spec.name) ?? '',
-    pid: p.pid,
-    logFile: p.spec.logFile,
+    spec: p.spec,
+    process: p,
   }));
   await waitRegistryReady(
     processes.map((process, i) => ({ endpoint: members[i]?.address ?? '', process })),
     options.startTimeoutMs,
     options.signal,
   );
-  for (const m of members) log(`${m.name} serving on ${m.address} (pid ${m.pid})`);
+  for (const m of members) log(`${m.name} serving on ${m.address} (pid ${m.process.pid})`);
   return members;
 }

@@ -4,7 +4,7 @@ import { exitedMessage } from '../log-tail.js';
 import { waitUntil } from '../wait-until.js';
 
 /** Whether a member answers a read of the registry prefix (which needs an elected leader). */
-async function answers(endpoint: string): Promise<boolean> {
+export async function memberAnswers(endpoint: string): Promise<boolean> {
   try {
     const discovery = await createDiscovery({
       endpoints: [endpoint],
@@ -26,7 +26,7 @@ export async function waitRegistryReady(
 ): Promise<void> {
   await Promise.all(
     members.map(({ endpoint, process }) =>
-      waitUntil(() => answers(endpoint), {
+      waitUntil(() => memberAnswers(endpoint), {
         timeoutMs,
         what: `${process.spec.name} to serve on ${endpoint}`,
         signal,

@@ -9,6 +9,8 @@ export interface ProcessSpec {
   args: string[];
   env?: Record<string, string>;
   logFile: string;
+  /** Append to the log file (a restart) rather than start it afresh. */
+  appendLog?: boolean;
 }
 
 export interface Exit {
@@ -24,6 +26,8 @@ export interface ManagedProcess {
   hasExited(): boolean;
   /** SIGTERM to its group, SIGKILL after `graceMs`; resolves once it is gone. */
   stop(graceMs: number): Promise<{ killed: boolean }>;
+  /** Sends a signal to its whole group (SIGKILL, SIGSTOP, SIGCONT); a no-op once it has exited. */
+  signal(signal: NodeJS.Signals): void;
 }
 
 /**
@@ -32,7 +36,7 @@ export interface ManagedProcess {
  * nothing and writes to its log file; colour is switched off since nobody sees a terminal.
  */
 export function spawnManaged(spec: ProcessSpec): ManagedProcess {
-  const log = openSync(spec.logFile, 'w');
+  const log = openSync(spec.logFile, spec.appendLog ? 'a' : 'w');
   let child: ChildProcess;
   try {
     child = spawn(spec.command, spec.args, {
@@ -63,6 +67,8 @@ export function spawnManaged(spec: ProcessSpec): ManagedProcess {
   const stop = async (graceMs: number): Promise<{ killed: boolean }> => {
     if (done) return { killed: false };
     killGroup(pid, 'SIGTERM');
+    // A paused (SIGSTOPped) process only acts on SIGTERM once it runs again.
+    killGroup(pid, 'SIGCONT');
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'deadline'>((resolve) => {
       timer = setTimeout(() => resolve('deadline'), graceMs);
@@ -74,5 +80,8 @@ export function spawnManaged(spec: ProcessSpec): ManagedProcess {
     await exited;
     return { killed: true };
   };
-  return { spec, pid, exited, hasExited: () => done, stop };
+  const signal = (name: NodeJS.Signals) => {
+    if (!done) killGroup(pid, name);
+  };
+  return { spec, pid, exited, hasExited: () => done, stop, signal };
 }

@@ -110,4 +110,37 @@ describe('Supervisor', () => {
     await q!.exited;
     expect(exits).toEqual(['a-1 3']);
   });
+
+  it('adds a process to a layer later (a scale-up), and stops a paused one gracefully', async () => {
+    const [first] = supervisor.startLayer('svc', [spec('svc-1', 'exit')], { graceMs: 5000 });
+    const second = supervisor.startInLayer('svc', spec('svc-2', 'exit'));
+    await ready('svc-1');
+    await ready('svc-2');
+    second.signal('SIGSTOP');
+    // Signals arrive asynchronously: wait until the kernel shows it stopped.
+    const deadline = Date.now() + 5000;
+    while (!/\) T /.test(readFileSync(`/proc/${second.pid}/stat`, 'utf8'))) {
+      if (Date.now() > deadline) throw new Error('svc-2 never stopped on SIGSTOP');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const lines: string[] = [];
+    await supervisor.stopAll((line) => lines.push(line));
+    expect(lines).toEqual(['stopping svc (svc-1, svc-2)...']);
+    // SIGTERM, then SIGCONT: the paused one handled SIGTERM itself, within the grace period.
+    expect(await second.exited).toEqual({ code: 0, signal: null });
+    expect(log('svc-2')).toContain('SIGTERM at');
+    expect(alive(first!.pid)).toBe(false);
+  });
+
+  it('stops one process with its layer’s grace period and forgets it', async () => {
+    const [a, b] = supervisor.startLayer('svc', [spec('svc-1', 'exit'), spec('svc-2', 'ignore')], {
+      graceMs: 300,
+    });
+    await ready('svc-1');
+    await ready('svc-2');
+    expect(await supervisor.stopOne(b!)).toEqual({ killed: true });
+    expect(supervisor.processes).toEqual([a]);
+    expect(alive(b!.pid)).toBe(false);
+    expect(alive(a!.pid)).toBe(true);
+  });
 });

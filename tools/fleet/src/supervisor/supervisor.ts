@@ -29,14 +29,40 @@ export class Supervisor {
     if (this.stopping) throw new Error(`cannot start ${name}: the fleet is stopping`);
     const layer: Layer = { name, ...options, processes: [] };
     this.layers.push(layer);
-    for (const spec of specs) {
-      const managed = spawnManaged(spec);
-      layer.processes.push(managed);
-      void managed.exited.then((exit) => {
-        if (!this.stopping) for (const listener of this.exitListeners) listener(managed, exit);
-      });
+    return specs.map((spec) => this.spawnInto(layer, spec));
+  }
+
+  /** Starts one more process in an existing layer (a scale-up or a restart): stopAll stops it with its layer. */
+  startInLayer(name: string, spec: ProcessSpec): ManagedProcess {
+    if (this.stopping) throw new Error(`cannot start ${spec.name}: the fleet is stopping`);
+    const layer = this.layers.find((l) => l.name === name);
+    if (!layer) throw new Error(`no layer named ${name}`);
+    return this.spawnInto(layer, spec);
+  }
+
+  /** Stops one process with its layer's grace period, and forgets it. */
+  async stopOne(process: ManagedProcess): Promise<{ killed: boolean }> {
+    const layer = this.layers.find((l) => l.processes.includes(process));
+    const result = await process.stop(layer?.graceMs ?? 10_000);
+    this.forget(process);
+    return result;
+  }
+
+  /** Drops an exited process from its layer (so a long-running fleet does not accumulate them). */
+  forget(process: ManagedProcess): void {
+    for (const layer of this.layers) {
+      const i = layer.processes.indexOf(process);
+      if (i >= 0) layer.processes.splice(i, 1);
     }
-    return layer.processes;
+  }
+
+  private spawnInto(layer: Layer, spec: ProcessSpec): ManagedProcess {
+    const managed = spawnManaged(spec);
+    layer.processes.push(managed);
+    void managed.exited.then((exit) => {
+      if (!this.stopping) for (const listener of this.exitListeners) listener(managed, exit);
+    });
+    return managed;
   }
 
   /** Called when a process exits while the fleet is not stopping. */
