@@ -5,6 +5,7 @@ greeter_client.py PROTO_ROOT HEALTH_PROTO_ROOT ADDRESS OUT_DIR"""
 import importlib
 import json
 import os
+import re
 import sys
 
 from grpc_tools import protoc
@@ -17,9 +18,24 @@ def generate(out_dir, include, proto):
         raise SystemExit(f"protoc failed ({code}) for {proto}")
 
 
+def without_optional_labels(proto_root, out_dir):
+    """Debian's grpc_tools (1.14, protoc 3.6) predates proto3 `optional` (protoc 3.15). For a scalar
+    field the label only adds presence tracking; the wire format is the same, so a copy without it
+    describes the same messages to this client."""
+    src = f"{proto_root}/helloworld/v1/greeter.proto"
+    root = os.path.join(out_dir, "proto-src")
+    os.makedirs(os.path.join(root, "helloworld", "v1"), exist_ok=True)
+    with open(src) as f:
+        text = re.sub(r"^(\s*)optional\s+", r"\1", f.read(), flags=re.MULTILINE)
+    with open(os.path.join(root, "helloworld", "v1", "greeter.proto"), "w") as f:
+        f.write(text)
+    return root
+
+
 def main():
     proto_root, health_root, address, out_dir = sys.argv[1:5]
-    generate(out_dir, proto_root, f"{proto_root}/helloworld/v1/greeter.proto")
+    greeter_root = without_optional_labels(proto_root, out_dir)
+    generate(out_dir, greeter_root, f"{greeter_root}/helloworld/v1/greeter.proto")
     generate(out_dir, health_root, f"{health_root}/health/v1/health.proto")
     here = os.path.dirname(os.path.abspath(__file__))
     generate(out_dir, here, f"{here}/rich_status.proto")
