@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { FlotillaModule } from '@flotilla/nest';
 import { greeterSchema, translatorSchema } from '@flotilla/proto';
+import { flotillaTelemetry } from '@flotilla/telemetry';
 import { faultInjectionProviders } from './fault-injection.js';
 import { GreeterController } from './greeter.controller.js';
 import { greeterConfig } from './greeter-config.js';
@@ -18,6 +19,8 @@ export const GREETER_VERSION = '0.0.0';
       // translatorSchema: the translator client's partial requests and Translate's idempotency.
       schemas: [greeterSchema, translatorSchema],
       config: { schema: greeterConfig },
+      // Spans and call-duration metrics; they record once main.ts has started telemetry.
+      ...flotillaTelemetry(),
     }),
   ],
   controllers: [GreeterController],

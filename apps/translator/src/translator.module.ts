@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { FlotillaModule } from '@flotilla/nest';
 import { translatorSchema } from '@flotilla/proto';
+import { flotillaTelemetry } from '@flotilla/telemetry';
 import { TranslationService } from './translation.service.js';
 import { TranslatorController } from './translator.controller.js';
 import { translatorConfig } from './translator-config.js';
@@ -15,6 +16,8 @@ export const TRANSLATOR_VERSION = '0.0.0';
       version: TRANSLATOR_VERSION,
       schemas: [translatorSchema],
       config: { schema: translatorConfig },
+      // Spans and call-duration metrics; they record once main.ts has started telemetry.
+      ...flotillaTelemetry(),
     }),
   ],
   controllers: [TranslatorController],

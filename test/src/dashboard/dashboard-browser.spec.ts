@@ -17,6 +17,29 @@ const DEFINITION = sampleFleet(3, [
   { name: 'gateway', kind: 'http', instances: 1, dependsOn: ['greeter'] },
 ]);
 
+/** Calls the gateway's example route back to back until `stop()`; resolves with how many answered 200. */
+function callGateway(gateway: string): { stop(): Promise<number> } {
+  const calling = { on: true };
+  let ok = 0;
+  const calls = (async () => {
+    while (calling.on) {
+      await fetch(`${gateway}/hello/Ada?lang=fr`, { signal: AbortSignal.timeout(5000) })
+        .then(async (r) => {
+          if (r.status === 200) ok += 1;
+          await r.body?.cancel();
+        })
+        .catch(() => undefined);
+    }
+  })();
+  return {
+    stop: async () => {
+      calling.on = false;
+      await calls;
+      return ok;
+    },
+  };
+}
+
 /** The store member that leads, as the members themselves say (Maintenance.Status). */
 async function storeLeader(fleet: FleetRun): Promise<string | undefined> {
   for (const member of fleet.state().store) {
@@ -96,6 +119,42 @@ describe('the live dashboard, in a browser', () => {
     await page.screenshot({ path: `${ARTIFACTS}01-fleet.png` });
   });
 
+  it("charts requests, errors and p99 for every service from the service's own figures", async () => {
+    const state = fleet!.state();
+    // The fleet gives each gRPC instance a Prometheus endpoint (@flotilla/telemetry), the gateway none.
+    for (const service of ['greeter', 'translator'])
+      for (const i of state.services[service] ?? [])
+        expect(i.metrics, i.instanceId).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+    expect(state.services['gateway']?.[0]?.metrics).toBeUndefined();
+
+    const calls = callGateway(state.gateway!);
+    let answered = 0;
+    try {
+      // Each series gets points once its service served calls in two successive polls.
+      await page
+        .locator('#chart-rate[data-active~="gateway"][data-active~="greeter"][data-active~="translator"]')
+        .waitFor({ timeout: 15_000 });
+      await page
+        .locator('#chart-latency[data-active~="gateway"][data-active~="greeter"][data-active~="translator"]')
+        .waitFor({ timeout: 5000 });
+      // Nothing failed: the error series are there, all at zero.
+      await page
+        .locator('#chart-errors[data-series~="greeter"][data-series~="translator"]')
+        .waitFor({ timeout: 5000 });
+      expect(await page.locator('#chart-errors').getAttribute('data-active')).toBe('');
+      await page.screenshot({ path: `${ARTIFACTS}02-charts.png` });
+    } finally {
+      answered = await calls.stop();
+    }
+    expect(answered).toBeGreaterThan(0);
+    // The translator's own endpoint counts what it served.
+    const translator = state.services['translator']?.[0]?.metrics;
+    const text = await (await fetch(translator!)).text();
+    expect(text).toMatch(
+      /^rpc_server_call_duration_seconds_count\{[^}]*rpc_method="translator\.v1\.Translator\/Translate"[^}]*\} [1-9]/m,
+    );
+  });
+
   it('shows a killed instance within 2 s', async () => {
     await control(fleet!, '/api/instances/greeter-2/kill');
     const killed = Date.now();
@@ -105,7 +164,7 @@ describe('the live dashboard, in a browser', () => {
       .waitFor({ timeout: 2000 });
     expect(Date.now() - killed).toBeLessThanOrEqual(2000);
     await page.locator('#feed li[data-kind="kill"]').first().waitFor({ timeout: 2000 });
-    await page.screenshot({ path: `${ARTIFACTS}02-killed.png` });
+    await page.screenshot({ path: `${ARTIFACTS}03-killed.png` });
   });
 
   it('shows the breaker open once the translator is made to fail', async () => {
@@ -121,21 +180,15 @@ describe('the live dashboard, in a browser', () => {
       state.registry.join(','),
     ]);
     // Breakers open on failed calls: keep calling the gateway until the page shows one open.
-    const calling = { on: true };
-    const calls = (async () => {
-      while (calling.on) {
-        await fetch(`${state.gateway}/hello/Ada?lang=fr`, { signal: AbortSignal.timeout(5000) })
-          .then((r) => r.body?.cancel())
-          .catch(() => undefined);
-      }
-    })();
+    const calls = callGateway(state.gateway!);
     try {
       await page.locator('tr[data-endpoint][data-breaker="open"]').first().waitFor({ timeout: 20_000 });
       await page.locator('#feed li[data-kind="breaker"]').first().waitFor({ timeout: 3000 });
-      await page.screenshot({ path: `${ARTIFACTS}03-breaker-open.png` });
+      // The translator's own figures: its calls now end UNAVAILABLE.
+      await page.locator('#chart-errors[data-active~="translator"]').waitFor({ timeout: 5000 });
+      await page.screenshot({ path: `${ARTIFACTS}04-breaker-open.png` });
     } finally {
-      calling.on = false;
-      await calls;
+      await calls.stop();
     }
   });
 });

@@ -91,7 +91,7 @@ describe('the fleet test: a reduced fleet with a gateway survives a greeter and 
     const output = fleet.output();
     expect(output).toContain(`gateway:   ${url}`);
     expect(output).toContain(`dashboard: ${state.dashboard}`);
-    expect(output).toContain(`curl ${url}/hello/Ada?lang=fr`);
+    expect(output).toContain(`curl '${url}/hello/Ada?lang=fr'`);
     expect((await fetch(state.dashboard!)).status).toBe(200);
 
     const first = await fetch(`${url}/hello/Ada?lang=fr`);

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { captureOutput, exited, isProcessAlive, spawnTracked, waitFor } from '@flotilla/testing';
 import { FLEET, FleetRun, greeterService } from './support/fleet-harness.js';
@@ -142,6 +142,34 @@ describe('fleet subcommands against a running fleet', () => {
       code: 2,
       stderr: expect.stringContaining("command-argument value 'many' is invalid for argument 'n'"),
     });
+  });
+
+  it('scale of a service added to the definition file since the start: it joins the running fleet', async () => {
+    // In neither the fleet nor the file: a 404 naming both.
+    const unknown = await fleet.cli('scale', 'translator', '1');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain(
+      `no service "translator" in this fleet (it has greeter) nor in ${fleet.definitionFile}`,
+    );
+
+    // As the service generator appends it while the fleet runs (built already: the fleet runs --no-build).
+    const translator = greeterService(1, {
+      name: 'translator',
+      project: 'translator',
+      main: 'apps/translator/dist/main.js',
+    });
+    writeFileSync(
+      fleet.definitionFile,
+      JSON.stringify({ store: { members: 3 }, services: [greeterService(2), translator] }),
+    );
+    expect(await fleet.ok('scale', 'translator', '1')).toContain(
+      'translator: 1 instance(s): translator-1 running',
+    );
+    const joined = instance('translator-1')!;
+    expect(joined.state).toBe('running');
+    expect(isProcessAlive(joined.pid)).toBe(true);
+    expect(fleet.output()).toContain('translator scale: joined the running fleet from');
+    expect(await fleet.ok('status')).toMatch(/^translator-1\s+running\s/m);
   });
 
   it('stop: stops the fleet in order and waits until nothing is left', async () => {

@@ -14,6 +14,8 @@ const instanceSchema = z.object({
   restarts: z.number().int(),
   /** When its current process started (epoch ms). */
   startedAt: z.number(),
+  /** Its Prometheus endpoint (gRPC services): http://127.0.0.1:<port>/metrics. */
+  metrics: z.string().optional(),
 });
 
 const storeMemberSchema = instanceSchema.omit({ instanceId: true }).extend({ name: z.string() });

@@ -11,13 +11,14 @@ import {
   writeFleetState,
 } from './fleet-state.js';
 import { exitedMessage } from './log-tail.js';
-import { type FleetPaths, fleetPaths } from './paths.js';
+import { displayPath, type FleetPaths, fleetPaths } from './paths.js';
 import { ensureEtcd } from './registry/ensure-etcd.js';
 import { registryLayer, startRegistry } from './registry/start-registry.js';
 import { ControlError } from './runtime/control-errors.js';
 import { exclusive, type FleetInstance, instanceIndex } from './runtime/instance.js';
+import { buildNewService, readNewService } from './runtime/join-service.js';
 import { answersHealthz, isRegistered, memberAnswers } from './runtime/readiness.js';
-import { type InstanceContext, pickPorts, planInstance } from './service-instances.js';
+import { type InstanceContext, metricsOf, pickPorts, planInstance } from './service-instances.js';
 import { Supervisor } from './supervisor/supervisor.js';
 import { waitUntil } from './wait-until.js';
 
@@ -77,6 +78,7 @@ export class RunningFleet {
   private readonly events: EventLog;
   private readonly eventListeners: ((event: FleetEvent) => void)[] = [];
   private stopping: Promise<void> | undefined;
+  private readonly joining = new Map<string, Promise<ServiceDefinition>>();
 
   constructor(
     private readonly options: StartFleetOptions,
@@ -158,7 +160,9 @@ export class RunningFleet {
     for (const service of startOrder(definition)) {
       const indexes = Array.from({ length: service.instances }, (_, i) => i + 1);
       const ports = await pickPorts(service, indexes, config.definitionFile);
-      const planned = ports.map(({ index, port }) => planInstance(service, index, port, this.context));
+      const planned = ports.map(({ index, port, metricsPort }) =>
+        planInstance(service, index, port, this.context, metricsPort),
+      );
       log(`starting ${service.name} x${planned.length}...`);
       const processes = this.supervisor.startLayer(
         service.name,
@@ -193,6 +197,7 @@ export class RunningFleet {
       address: i.address,
       pid: i.process.pid,
       logFile: i.spec.logFile,
+      ...metricsOf(i.spec),
       state: i.state,
       restarts: i.restarts,
       startedAt: i.startedAt,
@@ -293,19 +298,13 @@ export class RunningFleet {
         'the store has a fixed number of members (store.members in the definition)',
       );
     }
-    const service = this.definition.services.find((s) => s.name === name);
-    if (!service) {
-      throw new ControlError(
-        404,
-        `no service "${name}" in this fleet (it has ${this.definition.services.map((s) => s.name).join(', ')})`,
-      );
-    }
     if (!Number.isInteger(count) || count < 0 || count > MAX_INSTANCES) {
       throw new ControlError(
         400,
         `instances must be an integer from 0 to ${MAX_INSTANCES}, got ${String(count)}`,
       );
     }
+    const service = this.definition.services.find((s) => s.name === name) ?? (await this.join(name));
     const current = this.instances.filter((i) => i.service === name);
     if (count < current.length) {
       const excess = [...current]
@@ -330,8 +329,8 @@ export class RunningFleet {
       const next = Math.max(0, ...current.map((i) => instanceIndex(i.id))) + 1;
       const indexes = Array.from({ length: count - current.length }, (_, k) => next + k);
       const ports = await pickPorts(service, indexes, this.options.config.definitionFile);
-      const added = ports.map(({ index, port }) => {
-        const planned = planInstance(service, index, port, this.context);
+      const added = ports.map(({ index, port, metricsPort }) => {
+        const planned = planInstance(service, index, port, this.context, metricsPort);
         const process = this.supervisor.startInLayer(service.name, planned.spec);
         return this.track(service, planned.instanceId, planned.address, planned.spec, process);
       });
@@ -346,6 +345,33 @@ export class RunningFleet {
       this.publish();
     }
     return this.instances.filter((i) => i.service === name);
+  }
+
+  /**
+   * Adopts a service added to the definition file since the fleet started (e.g. just generated):
+   * read and validated, built if stale, then scaled like the others and stopped first (its layer is
+   * the last). Concurrent scales of the same new service share one join.
+   */
+  private join(name: string): Promise<ServiceDefinition> {
+    let joining = this.joining.get(name);
+    if (!joining) {
+      const { definitionFile, build } = this.options.config;
+      joining = (async () => {
+        const service = readNewService(name, this.definition, definitionFile);
+        await buildNewService(service, build, definitionFile);
+        if (this.stopping) throw new ControlError(409, 'the fleet is stopping');
+        this.supervisor.startLayer(service.name, [], { graceMs: SERVICE_GRACE_MS });
+        this.definition.services.push(service);
+        this.event({
+          kind: 'scale',
+          service: name,
+          detail: `joined the running fleet from ${displayPath(definitionFile)}`,
+        });
+        return service;
+      })().finally(() => this.joining.delete(name));
+      this.joining.set(name, joining);
+    }
+    return joining;
   }
 
   /** Stops everything, services in reverse dependency order and the store last. Safe to call twice. */

@@ -4,6 +4,9 @@ import { freePorts, isPortFree, LOOPBACK, PortInUseError } from './ports.js';
 import { REPO_ROOT } from './paths.js';
 import type { ProcessSpec } from './supervisor/managed-process.js';
 
+/** @flotilla/telemetry serves Prometheus metrics on 127.0.0.1 at this port when it is set. */
+const METRICS_PORT_ENV = 'FLOTILLA_METRICS_PORT';
+
 export interface ServiceInstance {
   service: string;
   instanceId: string;
@@ -22,18 +25,33 @@ export interface InstanceContext {
   definitionFile: string;
 }
 
+/** The ports one instance gets: its own, and (gRPC services) a free one for its Prometheus metrics. */
+export interface InstancePorts {
+  index: number;
+  port: number;
+  metricsPort?: number;
+}
+
 /**
  * A port for each of instances `indexes` of a service: base + index - 1 for fixed ports (checked first, so a
- * taken one stops the fleet with what to do rather than a service's stack trace), else free ones.
+ * taken one stops the fleet with what to do rather than a service's stack trace), else free ones. A gRPC
+ * service's instances also get a free metrics port each (FLOTILLA_METRICS_PORT, served by @flotilla/telemetry).
  */
 export async function pickPorts(
   service: ServiceDefinition,
   indexes: number[],
   definitionFile: string,
-): Promise<{ index: number; port: number }[]> {
+): Promise<InstancePorts[]> {
+  const metrics = service.kind === 'grpc' ? indexes.length : 0;
+  // One call for all the free ports, so that none repeats.
+  const free = await freePorts((service.port.mode === 'free' ? indexes.length : 0) + metrics);
+  const metricsPorts = free.splice(free.length - metrics, metrics);
+  const withMetrics = (ports: { index: number; port: number }[]): InstancePorts[] =>
+    ports.map((p, k) => (metricsPorts[k] === undefined ? p : { ...p, metricsPort: metricsPorts[k] }));
   if (service.port.mode === 'free') {
-    const free = await freePorts(indexes.length);
-    return free.flatMap((port, k) => (indexes[k] === undefined ? [] : [{ index: indexes[k], port }]));
+    return withMetrics(
+      free.flatMap((port, k) => (indexes[k] === undefined ? [] : [{ index: indexes[k], port }])),
+    );
   }
   const base = service.port.base;
   const ports = indexes.map((index) => ({ index, port: base + index - 1 }));
@@ -46,18 +64,26 @@ export async function pickPorts(
       );
     }
   }
-  return ports;
+  return withMetrics(ports);
+}
+
+/** The Prometheus endpoint an instance was told to serve (FLOTILLA_METRICS_PORT), for fleet.json. */
+export function metricsOf(spec: ProcessSpec): { metrics?: string } {
+  const port = spec.env?.[METRICS_PORT_ENV];
+  return port ? { metrics: `http://${LOOPBACK}:${port}/metrics` } : {};
 }
 
 /**
  * One process of a service, `<name>-<index>`, told (with @flotilla/nest's standard flags) its port,
- * instance id and the registry to register in, and where the fleet keeps its state.
+ * instance id and the registry to register in, and where the fleet keeps its state; with
+ * `metricsPort`, also where to serve its metrics.
  */
 export function planInstance(
   service: ServiceDefinition,
   index: number,
   port: number,
   context: InstanceContext,
+  metricsPort?: number,
 ): ServiceInstance {
   const instanceId = `${service.name}-${index}`;
   return {
@@ -81,7 +107,11 @@ export function planInstance(
         '--registry',
         context.registry.join(','),
       ],
-      env: { ...service.env, FLOTILLA_FLEET_STATE_DIR: context.stateDir },
+      env: {
+        ...service.env,
+        FLOTILLA_FLEET_STATE_DIR: context.stateDir,
+        ...(metricsPort === undefined ? {} : { [METRICS_PORT_ENV]: String(metricsPort) }),
+      },
       logFile: join(context.logDir, `${instanceId}.log`),
     },
   };

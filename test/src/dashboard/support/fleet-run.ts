@@ -17,7 +17,10 @@ export interface FleetStateFile {
   dashboard: string | null;
   gateway: string | null;
   store: { name: string; address: string; pid: number; state: string }[];
-  services: Record<string, { instanceId: string; address: string; pid: number; state: string }[]>;
+  services: Record<
+    string,
+    { instanceId: string; address: string; pid: number; state: string; metrics?: string }[]
+  >;
 }
 
 export interface ServiceSpec {

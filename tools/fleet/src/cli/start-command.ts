@@ -15,6 +15,9 @@ import { bold, dim, green, red, ttyReporter, yellow } from '../ui/tty-reporter.j
 import { StartAborted } from '../wait-until.js';
 import { statusRows, statusTable } from './status-table.js';
 
+/** Signals closer together than this are one Ctrl-C (see onSignal). */
+const SAME_PRESS_MS = 300;
+
 const paintState = (state: string, text: string) =>
   state === 'running' ? green(text) : state === 'starting' || state === 'paused' ? yellow(text) : red(text);
 
@@ -73,7 +76,14 @@ async function run(config: FleetConfig, ui: Reporter, tty: boolean): Promise<num
   // start-up in progress; a second one kills everything at once.
   const abort = new AbortController();
   let signals = 0;
+  let lastSignalAt = 0;
   const onSignal = (signal: NodeJS.Signals) => {
+    // One Ctrl-C can arrive twice: from the terminal and, a moment later, forwarded by npm when the
+    // npm script's shell has exec'd the fleet (bash does). A person's second press comes later.
+    const now = Date.now();
+    const samePress = now - lastSignalAt < SAME_PRESS_MS;
+    lastSignalAt = now;
+    if (samePress) return;
     signals += 1;
     if (signals > 1) {
       ui.line(`${signal} again: killing everything now`);
@@ -171,7 +181,8 @@ function ready(fleet: RunningFleet, config: FleetConfig, ui: Reporter, tty: bool
   if (fleet.dashboard) ui.line(`  dashboard: ${fleet.dashboard}`);
   ui.line('Try, in another terminal:');
   if (gateway && fleet.definition.services.some((s) => s.name === 'gateway')) {
-    ui.line(`  curl ${gateway}/hello/Ada?lang=fr`);
+    // Quoted: zsh (macOS's shell) would take the ? as a glob and refuse the pasted command.
+    ui.line(`  curl '${gateway}/hello/Ada?lang=fr'`);
   } else if (fleet.definition.services.some((s) => s.name === 'greeter')) {
     ui.line(`  npm run hello -- Ada${stateDirFlag}`);
   }

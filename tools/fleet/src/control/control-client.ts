@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { type FleetState, isAlive, readFleetState } from '../fleet-state.js';
 
@@ -21,7 +22,10 @@ export function runningFleet(stateDir: string): FleetState {
   return state;
 }
 
-/** Calls the running fleet's control API. */
+/**
+ * Calls the running fleet's control API. With node:http rather than fetch: fetch gives up on an
+ * answer after 300 s, and a scale that builds a joining service may take longer on a busy machine.
+ */
 export async function control<T>(
   stateDir: string,
   method: 'GET' | 'POST',
@@ -29,19 +33,50 @@ export async function control<T>(
   body?: unknown,
 ): Promise<T> {
   const state = runningFleet(stateDir);
-  let response: Response;
+  let answer: { status: number; text: string };
   try {
-    response = await fetch(`${state.control}${path}`, {
+    answer = await send(
+      `${state.control}${path}`,
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+      body === undefined ? undefined : JSON.stringify(body),
+    );
   } catch (error) {
     throw new ControlRequestError(
       `the fleet (pid ${state.pid}) does not answer on ${state.control}: ${(error as Error).message}`,
     );
   }
-  const json = (await response.json()) as T & { error?: string };
-  if (!response.ok) throw new ControlRequestError(json.error ?? `HTTP ${response.status}`);
+  let json: T & { error?: string };
+  try {
+    json = JSON.parse(answer.text) as T & { error?: string };
+  } catch {
+    throw new ControlRequestError(
+      `the fleet answered ${method} ${path} with HTTP ${answer.status}, not JSON`,
+    );
+  }
+  if (answer.status < 200 || answer.status >= 300) {
+    throw new ControlRequestError(json.error ?? `HTTP ${answer.status}`);
+  }
   return json;
+}
+
+function send(
+  url: string,
+  method: string,
+  body: string | undefined,
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      { method, headers: body === undefined ? {} : { 'content-type': 'application/json' } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }

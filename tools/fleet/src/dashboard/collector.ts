@@ -9,6 +9,8 @@ import type {
   ServiceView,
   Snapshot,
 } from './model.js';
+import { fetchServerCalls } from './metrics/fetch-server-calls.js';
+import { type InstanceScrape, ServiceSeries } from './metrics/service-series.js';
 import { changes, observe, type Observed } from './observed-events.js';
 import { endpointKey, RateTracker } from './rates.js';
 import { fetchGatewayStats, type GatewayStats } from './sources/gateway-stats.js';
@@ -39,7 +41,8 @@ const hostPort = (address: string) => address.replace(/^[a-z]+:\/\//, '').replac
 
 /**
  * Gathers what the dashboard shows, from outside the fleet: its state and event files, the
- * registry, the store members' status, the gateway's stats and each instance's health. Files are
+ * registry, the store members' status, the gateway's stats, each instance's health and each gRPC
+ * instance's Prometheus metrics. Files are
  * checked often (so a kill shows at once); the network sources once per poll, all in parallel,
  * each with a deadline shorter than the poll, so a paused process only blanks its own row.
  */
@@ -54,6 +57,7 @@ export class Collector {
   private readonly store = new StoreStatusProbe();
   private readonly health = new HealthProbe();
   private readonly rates = new RateTracker();
+  private readonly serviceSeries = new ServiceSeries();
   private registry: RegistryView | undefined;
   /** The registry endpoints `registry` follows, comma-joined. */
   private registryKey: string | undefined;
@@ -200,21 +204,25 @@ export class Collector {
     try {
       const state = this.runState;
       const at = Date.now();
-      const [, , gatewayStats] = await Promise.all([
+      const [, , gatewayStats, , scrapes] = await Promise.all([
         this.pollRegistry(state),
         this.pollStore(state),
         this.pollGateway(state),
         this.pollHealth(state),
+        this.pollMetrics(state),
       ]);
       if (this.closed) return;
-      let point: SeriesPoint | undefined;
+      // The gRPC services' samples from their own metrics; the gateway's from its stats.
+      const samples = this.serviceSeries.update(at, scrapes);
       if (gatewayStats) {
         const rates = this.rates.update(at, gatewayStats);
         this.gateway = this.gatewayView(state, gatewayStats, rates?.endpointRates);
-        point = rates?.point;
+        if (rates) samples[rates.service] = rates.sample;
       } else {
         this.gateway = undefined;
       }
+      const point: SeriesPoint | undefined =
+        Object.keys(samples).length > 0 ? { at, services: samples } : undefined;
       if (point) {
         this.history.push(point);
         if (this.history.length > this.historySize)
@@ -262,6 +270,28 @@ export class Collector {
       this.problems.set('gateway', `gateway stats: ${(error as Error).message}`);
       return undefined;
     }
+  }
+
+  /** Scrapes every running instance that has a metrics endpoint; one problem line names those that did not answer. */
+  private async pollMetrics(state: RunState | undefined): Promise<InstanceScrape[]> {
+    const targets = Object.entries(state?.services ?? {}).flatMap(([service, instances]) =>
+      instances.flatMap((i) => (i.state === 'running' && i.metrics ? [{ service, i, url: i.metrics }] : [])),
+    );
+    const failures: string[] = [];
+    const scrapes = await Promise.all(
+      targets.map(async ({ service, i, url }): Promise<InstanceScrape | undefined> => {
+        try {
+          const calls = await fetchServerCalls(url, this.timeoutMs);
+          return { service, instanceId: i.instanceId, pid: i.pid, calls };
+        } catch (error) {
+          failures.push(`${i.instanceId}: ${(error as Error).message}`);
+          return undefined;
+        }
+      }),
+    );
+    if (failures.length > 0) this.problems.set('metrics', `metrics: ${failures.sort().join('; ')}`);
+    else this.problems.delete('metrics');
+    return scrapes.filter((s) => s !== undefined);
   }
 
   private async pollHealth(state: RunState | undefined): Promise<void> {

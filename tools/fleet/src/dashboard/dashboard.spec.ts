@@ -1,4 +1,6 @@
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CollectorMessage } from './collector.js';
@@ -111,6 +113,66 @@ describe('startDashboard', () => {
     });
     // A killed instance is not health-checked: its state says it all.
     expect(last?.snapshot.services[0]?.instances[0]?.health).toBeUndefined();
+  });
+
+  it("charts a gRPC service from its instances' metrics, and names an instance whose metrics do not answer", async () => {
+    // A stand-in for @flotilla/telemetry's endpoint: 20 more calls at each scrape, one in ten failed.
+    let scrapes = 0;
+    const metrics: Server = createServer((_request, response) => {
+      scrapes += 1;
+      const total = 20 * scrapes;
+      const labels = (status: string) =>
+        `rpc_system_name="grpc",rpc_method="helloworld.v1.Greeter/SayHello",rpc_response_status_code="${status}"`;
+      response.end(
+        [
+          '# TYPE rpc_server_call_duration_seconds histogram',
+          `rpc_server_call_duration_seconds_count{${labels('OK')}} ${total * 0.9}`,
+          `rpc_server_call_duration_seconds_bucket{${labels('OK')},le="0.005"} ${total * 0.9}`,
+          `rpc_server_call_duration_seconds_bucket{${labels('OK')},le="+Inf"} ${total * 0.9}`,
+          `rpc_server_call_duration_seconds_count{${labels('UNAVAILABLE')}} ${total * 0.1}`,
+          `rpc_server_call_duration_seconds_bucket{${labels('UNAVAILABLE')},le="0.005"} ${total * 0.1}`,
+          `rpc_server_call_duration_seconds_bucket{${labels('UNAVAILABLE')},le="+Inf"} ${total * 0.1}`,
+          '',
+        ].join('\n'),
+      );
+    });
+    await new Promise<void>((resolve) => metrics.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(metrics.address() as AddressInfo).port}/metrics`;
+      // A port nothing listens on (fetch refuses port 1 outright, as a "bad port").
+      const closed = createServer();
+      await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+      const refused = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/metrics`;
+      await new Promise((resolve) => closed.close(resolve));
+      const fleet = state('running');
+      const [first, second] = fleet.services.greeter;
+      const greeters = [
+        { ...first, metrics: url },
+        { ...second, metrics: refused },
+      ];
+      writeFileSync(
+        join(stateDir, 'fleet.json'),
+        JSON.stringify({ ...fleet, services: { greeter: greeters } }),
+      );
+      dashboard = await startDashboard({ stateDir, pollMs: 250 });
+      const seen = await readEvents(
+        new URL('events', dashboard.url).toString(),
+        (m) => m.type === 'update' && m.point?.services['greeter'] !== undefined,
+        5000,
+      );
+      const last = seen.at(-1);
+      const greeter = last?.type === 'update' ? last.point?.services['greeter'] : undefined;
+      // 20 calls per scrape, one in ten failed; all within 5 ms, so the p99 is inside the first bucket.
+      expect(greeter?.rate).toBeGreaterThan(0);
+      expect(greeter?.errors).toBeCloseTo((greeter?.rate ?? 0) / 10, 6);
+      expect(greeter?.p99Ms).toBeGreaterThan(0);
+      expect(greeter?.p99Ms).toBeLessThanOrEqual(5);
+      expect(last?.snapshot.problems).toContain(`metrics: greeter-2: GET ${refused} failed: ECONNREFUSED`);
+    } finally {
+      await dashboard?.close();
+      dashboard = undefined;
+      await new Promise((resolve) => metrics.close(resolve));
+    }
   });
 
   it('shows that no fleet runs when there is no fleet.json, and rejects a bad port', async () => {

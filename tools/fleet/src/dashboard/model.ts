@@ -68,12 +68,15 @@ export interface Snapshot {
   problems: string[];
 }
 
-/** One sample per service for the charts. `latencyKind` says what latencyMs is. */
+/**
+ * One sample per service for the charts: requests and errors per second since the last poll, and
+ * the p99 latency (the gateway's over its last 10 s of HTTP calls; a gRPC service's from its
+ * instances' served-call histograms over the last 10 s). null when there were no calls to measure.
+ */
 export interface SeriesSample {
   rate: number;
   errors: number;
-  latencyMs: number | null;
-  latencyKind: 'p99' | 'ewma';
+  p99Ms: number | null;
 }
 
 export interface SeriesPoint {

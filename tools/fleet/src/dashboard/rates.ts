@@ -1,5 +1,5 @@
 import type { GatewayStats } from './sources/gateway-stats.js';
-import type { SeriesPoint } from './model.js';
+import type { SeriesSample } from './model.js';
 
 /** A cumulative counter's growth; a smaller value means the counter started over (a restart). */
 function grown(current: number, previous: number | undefined): number {
@@ -8,7 +8,9 @@ function grown(current: number, previous: number | undefined): number {
 }
 
 export interface Rates {
-  point: SeriesPoint;
+  /** The gateway's service name, and its chart sample. */
+  service: string;
+  sample: SeriesSample;
   /** `<client service> <address>` -> calls started per second. */
   endpointRates: Map<string, number>;
 }
@@ -16,10 +18,10 @@ export interface Rates {
 export const endpointKey = (service: string, address: string) => `${service} ${address}`;
 
 /**
- * Turns successive gateway stats (cumulative counters) into per-second rates. The gateway's own
- * series is its HTTP traffic (p99 from its 10 s window); each service it calls gets a series from
- * its client's per-endpoint counters, with the calls-weighted EWMA latency (a client keeps no
- * percentiles), so the chart labels it as such.
+ * Turns successive gateway stats (cumulative counters) into per-second rates: the gateway's own
+ * chart sample (its HTTP calls, failures, and the p99 of its last 10 s), and each client endpoint's
+ * call rate for the endpoints table. The services the gateway calls get their chart samples from
+ * their own metrics (`metrics/service-series.ts`), not from this client's view of them.
  */
 export class RateTracker {
   private previous: { at: number; stats: GatewayStats } | undefined;
@@ -30,12 +32,10 @@ export class RateTracker {
     this.previous = { at, stats };
     if (!previous || at <= previous.at) return undefined;
     const seconds = (at - previous.at) / 1000;
-    const point: SeriesPoint = { at, services: {} };
-    point.services[stats.service] = {
+    const sample: SeriesSample = {
       rate: grown(stats.http.calls, previous.stats.http.calls) / seconds,
       errors: grown(stats.http.failed, previous.stats.http.failed) / seconds,
-      latencyMs: stats.http.p99Ms,
-      latencyKind: 'p99',
+      p99Ms: stats.http.p99Ms,
     };
     const endpointRates = new Map<string, number>();
     for (const client of stats.clients) {
@@ -45,24 +45,12 @@ export class RateTracker {
           e,
         ]),
       );
-      let started = 0;
-      let failed = 0;
-      let weightedEwma = 0;
-      for (const e of client.endpoints) {
-        const prior = before.get(e.address);
-        const calls = grown(e.started, prior?.started);
-        started += calls;
-        failed += grown(e.failed, prior?.failed);
-        weightedEwma += calls * e.ewmaMs;
-        endpointRates.set(endpointKey(client.service, e.address), calls / seconds);
-      }
-      point.services[client.service] = {
-        rate: started / seconds,
-        errors: failed / seconds,
-        latencyMs: started > 0 ? weightedEwma / started : null,
-        latencyKind: 'ewma',
-      };
+      for (const e of client.endpoints)
+        endpointRates.set(
+          endpointKey(client.service, e.address),
+          grown(e.started, before.get(e.address)?.started) / seconds,
+        );
     }
-    return { point, endpointRates };
+    return { service: stats.service, sample, endpointRates };
   }
 }

@@ -23,7 +23,7 @@ export function runCommand(
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: options.cwd,
-      env: { ...outsideEnv(), NX_DAEMON: 'false', NX_NO_CLOUD: 'true', FORCE_COLOR: '0', ...options.env },
+      env: commandEnv(options.env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const pid = child.pid;
@@ -46,6 +46,11 @@ export function runCommand(
       resolve({ code, signal, output });
     });
   });
+}
+
+/** The environment a command in the copy runs with: as from a shell, no Nx daemon or cloud, no colour. */
+export function commandEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { ...outsideEnv(), NX_DAEMON: 'false', NX_NO_CLOUD: 'true', FORCE_COLOR: '0', ...extra };
 }
 
 /**

@@ -13,6 +13,8 @@ const instanceSchema = z.object({
   pid: z.number().int().nullable().catch(null),
   logFile: z.string().optional(),
   state: z.string().default('running'),
+  /** Its Prometheus endpoint (gRPC services the fleet started with FLOTILLA_METRICS_PORT). */
+  metrics: z.string().optional(),
 });
 
 const runStateSchema = z.object({

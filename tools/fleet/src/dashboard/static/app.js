@@ -164,35 +164,36 @@
   }
 
   // --- charts ---
+  // Every series is per service: the gateway's from its stats, the others' from their own metrics.
   const CHARTS = [
-    { id: 'chart-rate', title: 'Requests per second', value: (s) => s.rate, label: (n) => n },
-    { id: 'chart-errors', title: 'Errors per second', value: (s) => s.errors, label: (n) => n },
-    {
-      id: 'chart-latency',
-      title: 'Latency, ms (gateway p99; callees: client EWMA)',
-      value: (s) => s.latencyMs,
-      label: (n, kind) => `${n} ${kind}`,
-    },
+    { id: 'chart-rate', title: 'Requests per second', value: (s) => s.rate },
+    { id: 'chart-errors', title: 'Errors per second', value: (s) => s.errors },
+    { id: 'chart-latency', title: 'p99 latency, ms (last 10 s)', value: (s) => s.p99Ms },
   ];
   const plots = new Map();
 
   function seriesNames() {
-    const names = new Map();
-    for (const p of history) for (const [n, s] of Object.entries(p.services)) names.set(n, s.latencyKind);
-    return names;
+    const names = new Set();
+    for (const p of history) for (const n of Object.keys(p.services)) names.add(n);
+    return [...names];
   }
 
   function renderCharts() {
-    if (!window.uPlot) return;
     const since = Date.now() / 1000 - CHART_WINDOW_S;
     const points = history.filter((p) => p.at / 1000 >= since);
     const names = seriesNames();
-    const key = [...names.keys()].join(',');
+    const key = names.join(',');
     for (const chart of CHARTS) {
       const el = $(chart.id);
       const data = [points.map((p) => p.at / 1000)];
-      for (const n of names.keys())
-        data.push(points.map((p) => (p.services[n] ? chart.value(p.services[n]) : null)));
+      for (const n of names)
+        data.push(points.map((p) => (p.services[n] ? (chart.value(p.services[n]) ?? null) : null)));
+      // For people scripting the page (and its browser test): which services this chart has
+      // values for, and which of them are above zero.
+      const values = (k) => data[k + 1].filter((v) => v !== null);
+      el.dataset.series = names.filter((n, k) => values(k).length > 0).join(' ');
+      el.dataset.active = names.filter((n, k) => values(k).some((v) => v > 0)).join(' ');
+      if (!window.uPlot) continue;
       const existing = plots.get(chart.id);
       if (existing && existing.key === key) {
         existing.plot.setData(data);
@@ -205,14 +206,7 @@
           width: el.clientWidth,
           height: CHART_HEIGHT,
           scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(1, max * 1.1)] } },
-          series: [
-            {},
-            ...[...names].map(([n, kind]) => ({
-              label: chart.label(n, kind),
-              stroke: colour(n),
-              width: 1.5,
-            })),
-          ],
+          series: [{}, ...names.map((n) => ({ label: n, stroke: colour(n), width: 1.5 }))],
           // Clock times only: the date would crowd a laptop-sized chart.
           axes: [{ space: 70, values: (u, splits) => splits.map((t) => clock(t * 1000)) }, { size: 44 }],
           legend: { live: false },

@@ -43,6 +43,7 @@ function packageJson(names: NameForms): string {
     dependencies: {
       '@flotilla/nest': '*',
       '@flotilla/proto': '*',
+      '@flotilla/telemetry': '*',
       '@grpc/grpc-js': '1.14.7',
       '@nestjs/common': '^12.0.0',
       '@nestjs/core': '^12.0.0',
@@ -79,7 +80,7 @@ function tsconfigJson(): string {
 }
 
 function tsconfigLibJson(): string {
-  const libs = ['proto', 'nest', 'testing', 'rpc', 'discovery'];
+  const libs = ['proto', 'nest', 'telemetry', 'testing', 'rpc', 'discovery'];
   return `${JSON.stringify(
     {
       extends: '../../tsconfig.base.json',
@@ -157,10 +158,13 @@ service with \`nx g @flotilla/generators:client ${n} --in <app>\`.
 function mainTs(names: NameForms): string {
   return `#!/usr/bin/env node
 import { runMicroservice } from '@flotilla/nest';
-import { ${names.pascal}Module } from './${names.kebab}.module.js';
+import { FlotillaTelemetryModule, startTelemetry } from '@flotilla/telemetry';
+import { ${names.constant}_VERSION, ${names.pascal}Module } from './${names.kebab}.module.js';
 
-// Flags, FLOTILLA_* env vars, registration and graceful shutdown come from @flotilla/nest (--help lists them).
-await runMicroservice(${names.pascal}Module);
+// Exports only what the environment asks for (Prometheus on FLOTILLA_METRICS_PORT, OTLP on OTEL_*).
+await startTelemetry({ serviceName: '${names.kebab}', serviceVersion: ${names.constant}_VERSION });
+// Flags, FLOTILLA_* env vars, registration and graceful shutdown: @flotilla/nest (--help lists them).
+await runMicroservice({ module: ${names.pascal}Module, imports: [FlotillaTelemetryModule] });
 `;
 }
 

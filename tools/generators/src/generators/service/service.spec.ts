@@ -54,7 +54,12 @@ describe('service generator', () => {
     }
     const main = tree.read('apps/orders/src/main.ts', 'utf-8')!;
     expect(main.trimEnd().split('\n').length).toBeLessThanOrEqual(10);
-    expect(main).toContain('await runMicroservice(OrdersModule);');
+    expect(main).toContain(
+      'await runMicroservice({ module: OrdersModule, imports: [FlotillaTelemetryModule] });',
+    );
+    expect(main).toContain(
+      "await startTelemetry({ serviceName: 'orders', serviceVersion: ORDERS_VERSION });",
+    );
     expect(tree.read('apps/orders/src/orders.module.ts', 'utf-8')).toContain(
       "FlotillaModule.forRoot({ service: 'orders', version: ORDERS_VERSION, schemas: [ordersSchema] })",
     );
