@@ -10,12 +10,15 @@ import {
 export interface TrackOptions {
   readonly timeoutMs: number;
   readonly signal?: AbortSignal;
+  /** See ProposeOptions.leaderOnly. */
+  readonly leaderOnly?: boolean;
 }
 
 /** A proposal from `propose()` until it settles; `index` is 0 until it has a place in the log. */
 export interface PendingProposal<R> {
   readonly command: Uint8Array;
   readonly kind: 'normal' | 'config';
+  readonly leaderOnly: boolean;
   index: number;
   term: number;
   settled: boolean;
@@ -68,6 +71,7 @@ export class ProposalTracker<R> {
       pending = {
         command,
         kind,
+        leaderOnly: options.leaderOnly ?? false,
         index: 0,
         term: 0,
         settled: false,

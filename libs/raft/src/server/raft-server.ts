@@ -58,6 +58,12 @@ export interface ProposeOptions {
   readonly timeoutMs?: number;
   /** Reject with ProposalAbortedError when aborted. Does not retract an entry already in the log. */
   readonly signal?: AbortSignal;
+  /**
+   * Only a leader appends it; a follower rejects it with NotLeaderError instead of forwarding it.
+   * For work that only the current leader may decide, such as expiring leases: a deposed leader
+   * that has not heard of it yet must not hand such a decision to its successor.
+   */
+  readonly leaderOnly?: boolean;
 }
 
 export interface WaitOptions {
@@ -384,6 +390,7 @@ export class RaftServer<R = unknown> {
     const { pending, promise } = this.proposals.create(command, kind, {
       timeoutMs: options.timeoutMs ?? this.proposalTimeoutMs(),
       signal: options.signal,
+      leaderOnly: options.leaderOnly,
     });
     this.queuedProposals.push(pending);
     if (!this.flushScheduled) {
@@ -422,6 +429,12 @@ export class RaftServer<R = unknown> {
           : this.node.proposeBatch(batch.map((p) => p.command));
       this.placeBatch(batch, res);
       return;
+    }
+    if (batch.some((p) => p.leaderOnly)) {
+      const err = this.notLeader();
+      for (const p of batch) if (p.leaderOnly) p.reject(err);
+      batch = batch.filter((p) => !p.leaderOnly);
+      if (batch.length === 0) return;
     }
     const id = this.forwardSeq++;
     const commands: ForwardedCommand[] = batch.map((p) => ({ kind: p.kind, data: p.command }));

@@ -3,6 +3,7 @@ import {
   SystemClock,
   type Clock,
   type MembershipConfig,
+  type ProposeOptions,
   type Storage,
   type Transport,
 } from '@flotilla/raft';
@@ -69,8 +70,12 @@ export class StoreNode {
     const hub = new WatchHub(() => sm.mvcc);
     const keeper = new LeaseKeeper({
       now: () => clock.now(),
+      // Leader-only: a deposed leader that has not yet heard of its successor must not forward
+      // its expiries to it (the successor gave every lease a fresh TTL when it took over).
       revoke: (id) =>
-        node ? node.propose({ type: 'lease-revoke', request: { ID: id } }) : Promise.resolve(),
+        node
+          ? node.propose({ type: 'lease-revoke', request: { ID: id } }, { leaderOnly: true })
+          : Promise.resolve(),
     });
     const sm: StoreStateMachine = new StoreStateMachine({
       onEvents: (events, revision) => hub.publish(events, revision),
@@ -134,10 +139,10 @@ export class StoreNode {
   }
 
   /** Replicates `command` (forwarded to the leader from a follower); resolves with etcd's response. */
-  async propose(command: StoreCommand): Promise<unknown> {
+  async propose(command: StoreCommand, options: ProposeOptions = {}): Promise<unknown> {
     let outcome: ApplyOutcome | undefined;
     try {
-      outcome = await this.raft.propose(encodeStoreCommand(command));
+      outcome = await this.raft.propose(encodeStoreCommand(command), options);
     } catch (e) {
       throw toEtcdError(e);
     }
