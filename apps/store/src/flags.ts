@@ -66,7 +66,7 @@ export function parseStoreFlags(argv: readonly string[], env: NodeJS.ProcessEnv 
   flag('initial-cluster-token', 'initial cluster token for the cluster during bootstrap', 'etcd-cluster');
   flag('heartbeat-interval', 'time (in milliseconds) of a heartbeat interval', '50');
   flag('election-timeout', 'time (in milliseconds) for an election to timeout', '250');
-  flag('snapshot-count', 'number of committed transactions to trigger a snapshot', '10000');
+  flag('snapshot-count', 'number of committed transactions to trigger a snapshot', '100000');
   flag(
     'auto-compaction-retention',
     'auto compaction retention (hours or duration for periodic, revisions for revision); 0 = off',

@@ -56,14 +56,19 @@ export const TEMP_SUFFIX = '.tmp';
 export async function replaceFileAtomic(
   dir: string,
   name: string,
-  data: Uint8Array,
+  data: Uint8Array | readonly Uint8Array[],
   counter: SyncCounter,
 ): Promise<void> {
   const target = join(dir, name);
   const temp = target + TEMP_SUFFIX;
   const fh = await open(temp, 'w');
   try {
-    await writeFully(fh, data, 0);
+    // Parts are written one after the other: a large payload is never copied to join them.
+    let position = 0;
+    for (const part of data instanceof Uint8Array ? [data] : data) {
+      await writeFully(fh, part, position);
+      position += part.length;
+    }
     await fsync(fh, counter);
   } finally {
     await fh.close();

@@ -12,6 +12,13 @@ describe('record codec', () => {
     expect(crc32Fallback(data)).toBe(crc32(data));
   });
 
+  it('CRC-32 continues over parts as over the whole, with and without zlib', () => {
+    const data = randomBytes(4096);
+    const [a, b] = [data.subarray(0, 1000), data.subarray(1000)];
+    expect(crc32(b, crc32(a))).toBe(crc32(data));
+    expect(crc32Fallback(b, crc32Fallback(a))).toBe(crc32(data));
+  });
+
   it('scans back what it framed', () => {
     const payloads = [Buffer.from('a'), randomBytes(300), Buffer.from('last')];
     const file = Buffer.concat(payloads.map(encodeRecord));

@@ -12,7 +12,7 @@ import {
   DEFAULT_MAX_TXN_OPS,
 } from './request-checks.js';
 import { header } from './response-header.js';
-import { decodeSnapshot, encodeSnapshot } from './snapshot-codec.js';
+import { decodeSnapshot, encodeSnapshot, encodeSnapshotInSteps } from './snapshot-codec.js';
 import { applyDeleteRange, applyPut, executeTxn } from './txn.js';
 import type {
   CompactionResponse,
@@ -152,9 +152,17 @@ export class MvccStore {
     return this.lessor.list();
   }
 
-  /** The whole MVCC and lease state, for a Raft snapshot (see snapshot-codec.ts for the format). */
-  snapshot(): Uint8Array {
-    return encodeSnapshot(this.state, this.lessor);
+  /**
+   * The whole MVCC and lease state, for a Raft snapshot (see snapshot-codec.ts for the format),
+   * after `prefix` if one is given.
+   */
+  snapshot(prefix?: Uint8Array): Uint8Array {
+    return encodeSnapshot(this.state, this.lessor, prefix);
+  }
+
+  /** `snapshot()` in steps, for a caller that lets other work run between them (see the codec). */
+  snapshotInSteps(prefix?: Uint8Array): Generator<void, Uint8Array, void> {
+    return encodeSnapshotInSteps(this.state, this.lessor, prefix);
   }
 
   /** Replaces the whole state with a snapshot's. */

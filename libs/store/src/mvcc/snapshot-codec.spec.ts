@@ -51,6 +51,21 @@ describe('snapshot', () => {
     expect(next(restored)).toEqual(next(store));
   });
 
+  it('encodes in steps, after a prefix, the same bytes as in one go', () => {
+    const store = new MvccStore();
+    // More rows than one step takes, so that the values are copied in several steps.
+    for (let i = 0; i < 300_000; i++) store.put({ key: b(`k/${i % 1000}`), value: b(`v${i}`) });
+    const prefix = Buffer.from('frame');
+    const steps = store.snapshotInSteps(prefix);
+    let pauses = 0;
+    let step = steps.next();
+    for (; !step.done; step = steps.next()) pauses++;
+    const bytes = Buffer.from(step.value);
+    expect(bytes.subarray(0, prefix.length).equals(prefix)).toBe(true);
+    expect(bytes.subarray(prefix.length).equals(Buffer.from(store.snapshot()))).toBe(true);
+    expect(pauses).toBeGreaterThan(6); // setup, four columns, the other columns, values in 3 steps
+  });
+
   it('encodes equal states as equal bytes', () => {
     const store = busyStore();
     const bytes = store.snapshot();

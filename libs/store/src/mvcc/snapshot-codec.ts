@@ -21,13 +21,38 @@ import { ValueArena } from './value-arena.js';
  */
 const MAGIC = Buffer.from('FLMVCC', 'latin1');
 const FORMAT_VERSION = 1;
+const EMPTY = new Uint8Array(0);
 
 export interface SnapshotContents {
   state: MvccState;
   lessor: Lessor;
 }
 
-export function encodeSnapshot(state: MvccState, lessor: Lessor): Uint8Array {
+/**
+ * `prefix` is written first, as is: a caller that frames the snapshot with its own bytes then needs
+ * no second copy of a state that can be hundreds of MiB.
+ */
+export function encodeSnapshot(state: MvccState, lessor: Lessor, prefix: Uint8Array = EMPTY): Uint8Array {
+  const steps = encodeSnapshotInSteps(state, lessor, prefix);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Rows (or keys) encoded between two pauses of `encodeSnapshotInSteps`: a few ms of work. */
+const ROWS_PER_STEP = 1 << 17;
+
+/**
+ * The same encoding, pausing (`yield`) every ROWS_PER_STEP rows or keys, so that a caller can let
+ * other work run between steps: a large state takes hundreds of ms to encode, longer than Raft's
+ * heartbeats may wait. The state must not change until the generator is done.
+ */
+export function* encodeSnapshotInSteps(
+  state: MvccState,
+  lessor: Lessor,
+  prefix: Uint8Array = EMPTY,
+): Generator<void, Uint8Array, void> {
   const { log, index } = state;
   const rows = log.length;
 
@@ -47,9 +72,11 @@ export function encodeSnapshot(state: MvccState, lessor: Lessor): Uint8Array {
   let valueBytes = 0;
   for (let row = 0; row < rows; row++) valueBytes += log.valueLength[row];
   const leases = lessor.list();
+  yield;
 
   const writer = new SectionWriter(
-    MAGIC.length +
+    prefix.length +
+      MAGIC.length +
       2 +
       3 * 8 +
       3 * 4 +
@@ -60,6 +87,7 @@ export function encodeSnapshot(state: MvccState, lessor: Lessor): Uint8Array {
       leases.length * 16 +
       valueBytes,
   );
+  writer.bytes(prefix);
   writer.bytes(MAGIC);
   writer.u16(FORMAT_VERSION);
   writer.f64(state.revision);
@@ -70,18 +98,31 @@ export function encodeSnapshot(state: MvccState, lessor: Lessor): Uint8Array {
   writer.u32(leases.length);
   writer.f64(valueBytes);
   writer.typed(keyLengths);
-  for (const key of keys) writer.latin1(key);
-  writer.typed(log.revision.subarray(0, rows));
-  writer.typed(log.createRevision.subarray(0, rows));
-  writer.typed(log.version.subarray(0, rows));
-  writer.typed(log.lease.subarray(0, rows));
+  for (let i = 0; i < keys.length; i++) {
+    writer.latin1(keys[i]);
+    if ((i + 1) % ROWS_PER_STEP === 0) yield;
+  }
+  for (const column of [log.revision, log.createRevision, log.version, log.lease]) {
+    writer.typed(column.subarray(0, rows));
+    yield;
+  }
   const keyIds = new Uint32Array(rows);
   for (let row = 0; row < rows; row++) keyIds[row] = denseId[log.keyId[row]];
   writer.typed(keyIds);
   writer.typed(log.valueLength.subarray(0, rows));
   writer.typed(Float64Array.from(leases, (lease) => lease.id));
   writer.typed(Float64Array.from(leases, (lease) => lease.ttl));
-  writer.values(state.arena, log.valueLocation, log.valueLength, rows);
+  yield;
+  for (let from = 0; from < rows; from += ROWS_PER_STEP) {
+    const to = Math.min(rows, from + ROWS_PER_STEP);
+    writer.values(
+      state.arena,
+      log.valueLocation.subarray(from, to),
+      log.valueLength.subarray(from, to),
+      to - from,
+    );
+    yield;
+  }
   return writer.finish();
 }
 

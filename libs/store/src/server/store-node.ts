@@ -77,16 +77,21 @@ export class StoreNode {
           ? node.propose({ type: 'lease-revoke', request: { ID: id } }, { leaderOnly: true })
           : Promise.resolve(),
     });
-    const sm: StoreStateMachine = new StoreStateMachine({
-      onEvents: (events, revision) => hub.publish(events, revision),
-      onLeaseGranted: (id, ttl) => keeper.granted(id, ttl),
-      onLeaseRevoked: (id) => keeper.revoked(id),
-      onMembersChanged: (members) => syncPeers(o.transport, o.identity.memberId, members),
-      onRestored: () => {
-        hub.resync();
-        if (keeper.isLeading) keeper.promote(sm.mvcc.leases());
+    const sm: StoreStateMachine = new StoreStateMachine(
+      {
+        onEvents: (events, revision) => hub.publish(events, revision),
+        onLeaseGranted: (id, ttl) => keeper.granted(id, ttl),
+        onLeaseRevoked: (id) => keeper.revoked(id),
+        onMembersChanged: (members) => syncPeers(o.transport, o.identity.memberId, members),
+        onRestored: () => {
+          hub.resync();
+          if (keeper.isLeading) keeper.promote(sm.mvcc.leases());
+        },
       },
-    });
+      {},
+      // Heartbeats and client calls go on between the steps of encoding a large snapshot.
+      () => new Promise<void>((resolve) => setImmediate(resolve)),
+    );
     const tickMs = o.heartbeatMs;
     const raft = await RaftServer.start<ApplyOutcome>({
       id: nodeIdOf(o.identity.memberId),

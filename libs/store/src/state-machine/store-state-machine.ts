@@ -32,6 +32,11 @@ export class StoreStateMachine implements StateMachine<ApplyOutcome> {
   constructor(
     private readonly hooks: StoreStateMachineHooks = {},
     private readonly options: MvccStoreOptions = {},
+    /**
+     * Awaited between the steps of encoding a snapshot (e.g. `setImmediate`), so that a large
+     * state does not hold up heartbeats; without it a snapshot is encoded in one go.
+     */
+    private readonly snapshotPause?: () => Promise<void>,
   ) {
     this.mvcc = new MvccStore(options);
   }
@@ -61,14 +66,13 @@ export class StoreStateMachine implements StateMachine<ApplyOutcome> {
     this.hooks.onMembersChanged?.(this.members.list());
   }
 
-  snapshot(): Uint8Array {
+  snapshot(): Uint8Array | Promise<Uint8Array> {
     const members = Buffer.from(JSON.stringify(this.members.toJSON()));
-    const mvcc = this.mvcc.snapshot();
-    const out = Buffer.allocUnsafe(4 + members.length + mvcc.length);
-    out.writeUInt32BE(members.length, 0);
-    members.copy(out, 4);
-    out.set(mvcc, 4 + members.length);
-    return out;
+    const prefix = Buffer.allocUnsafe(4 + members.length);
+    prefix.writeUInt32BE(members.length, 0);
+    members.copy(prefix, 4);
+    if (!this.snapshotPause) return this.mvcc.snapshot(prefix);
+    return encodeWithPauses(this.mvcc.snapshotInSteps(prefix), this.snapshotPause);
   }
 
   restore(snapshot: Uint8Array): void {
@@ -117,5 +121,16 @@ export class StoreStateMachine implements StateMachine<ApplyOutcome> {
   private published<R extends { header: { revision: number } }>(result: { response: R; events: Event[] }): R {
     if (result.events.length > 0) this.hooks.onEvents?.(result.events, result.response.header.revision);
     return result.response;
+  }
+}
+
+async function encodeWithPauses(
+  steps: Generator<void, Uint8Array, void>,
+  pause: () => Promise<void>,
+): Promise<Uint8Array> {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await pause();
   }
 }
