@@ -137,20 +137,25 @@ describe.each(REGISTRY_BINARIES)('config on a real %s', (binary) => {
 
   it('never hands a service a stored value that breaks the schema: it keeps the last good one and says why', async () => {
     const service = 'read-guard';
-    const handle = defineConfig(service, demoSchema, { endpoints: cluster.endpoints, logger: quiet });
+    const warnings: string[] = [];
+    const logger = { info: () => undefined, warn: (message: string) => warnings.push(message) };
+    const handle = defineConfig(service, demoSchema, { endpoints: cluster.endpoints, logger });
     const invalid: ConfigInvalid[] = [];
     handle.on('invalid', (i) => invalid.push(i));
     await handle.start();
     try {
       await configClient.setConfig(service, 'retries', 6);
+      await configClient.setConfig(service, 'limits', { rps: 2, burst: 3 });
       await vi.waitFor(() => expect(handle.get('retries')).toBe(6));
+      await vi.waitFor(() => expect(handle.get('limits')).toEqual({ rps: 2, burst: 3 }));
       if (binary === 'flotilla-store') {
         // Only reachable by bypassing the store's guard, which etcd does not have: drop the schema first.
         await client.delete().key(schemaKey(service));
       }
-      await client.put(configKey(service, 'retries')).value('12');
+      const retries = await client.put(configKey(service, 'retries')).value('12');
       await client.put(configKey(service, 'greeting')).value('not json');
-      await vi.waitFor(() => expect(invalid).toHaveLength(2), { timeout: 10_000 });
+      const limits = await client.put(configKey(service, 'limits')).value('{"rps":2,"burst":0}');
+      await vi.waitFor(() => expect(invalid).toHaveLength(3), { timeout: 10_000 });
       expect(invalid[0]!).toMatchObject({
         key: 'retries',
         path: '',
@@ -158,8 +163,19 @@ describe.each(REGISTRY_BINARIES)('config on a real %s', (binary) => {
       });
       expect(invalid[1]!).toMatchObject({ key: 'greeting', path: '' });
       expect(invalid[1]!.rule).toMatch(/^json: /);
+      expect(invalid[2]!).toMatchObject({ key: 'limits', path: '/burst', rule: 'minimum: must be >= 1' });
+      // The warning names the service, the key, the path in the value and the rule.
+      const refused = warnings.filter((w) => w.includes('ignoring invalid value'));
+      expect(refused).toEqual([
+        `config read-guard: ignoring invalid value at revision ${retries.header.revision}, keeping the last good one: config key "retries" is invalid at the whole value: maximum: must be <= 10`,
+        expect.stringMatching(
+          /^config read-guard: ignoring invalid value at revision \d+, keeping the last good one: config key "greeting" is invalid at the whole value: json: /,
+        ),
+        `config read-guard: ignoring invalid value at revision ${limits.header.revision}, keeping the last good one: config key "limits" is invalid at /burst: minimum: must be >= 1`,
+      ]);
       expect(handle.get('retries')).toBe(6);
       expect(handle.get('greeting')).toBe('Hello, {name}');
+      expect(handle.get('limits')).toEqual({ rps: 2, burst: 3 });
       await configClient.setConfig(service, 'retries', 1);
       await vi.waitFor(() => expect(handle.get('retries')).toBe(1));
     } finally {

@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { type EtcdCluster, etcdPut, REGISTRY_BINARIES, startEtcdCluster } from '@flotilla/testing';
+import { type EtcdCluster, etcdPut, freePort, REGISTRY_BINARIES, startEtcdCluster } from '@flotilla/testing';
 import { ExitCode } from './exit-codes.js';
 import { type CliWatch, flotilla, flotillaJson, startWatch } from './test-support/run-cli.js';
 import type { ConfigChange } from './commands/config/config-watch.js';
-import type { ConfigEntry } from './commands/config/config-entry.js';
+import type { ConfigEntry, ConfigGetEntry } from './commands/config/config-entry.js';
 import type { ConfigHistory } from './commands/config/config-history.js';
 
 const run = promisify(execFile);
@@ -19,14 +19,35 @@ const SCHEMA = {
   additionalProperties: false,
 };
 
+/** Any key, any JSON value. */
+const OPEN_SCHEMA = { type: 'object' };
+
+/** As zod's z.toJSONSchema writes a schema whose keys have .default(...); `motto` has none. */
+const WITH_DEFAULTS = {
+  type: 'object',
+  properties: {
+    greeting: { default: 'Hello, {name}', type: 'string', minLength: 1 },
+    retries: { default: 3, type: 'integer', minimum: 0, maximum: 10 },
+    motto: { type: 'string' },
+  },
+  required: ['greeting', 'retries'],
+  additionalProperties: false,
+};
+
 describe.each(REGISTRY_BINARIES)('flotilla config against %s', (binary) => {
   let cluster: EtcdCluster;
   let at: string[];
   const watches: CliWatch[] = [];
 
+  /** Stores a schema as a service publishes it on start (the CLI only reads schemas). */
+  const publishSchema = (service: string, schema: object) =>
+    etcdPut(cluster.endpoints[0]!, `flotilla/schemas/${service}`, JSON.stringify(schema));
+
   beforeAll(async () => {
     cluster = await startEtcdCluster({ binary, size: 1 });
     at = ['--endpoints', cluster.endpoints.join(',')];
+    // Services whose tests are about something else than schemas: any key, any value.
+    for (const service of ['hist', 'compacted', 'live']) await publishSchema(service, OPEN_SCHEMA);
   });
   afterEach(async () => {
     for (const w of watches.splice(0)) await w.stop();
@@ -43,6 +64,7 @@ describe.each(REGISTRY_BINARIES)('flotilla config against %s', (binary) => {
       'crud',
       'greeting',
       '"Hello, {name}"',
+      '--no-schema',
     ]);
     expect(set).toEqual({
       service: 'crud',
@@ -50,7 +72,7 @@ describe.each(REGISTRY_BINARIES)('flotilla config against %s', (binary) => {
       value: 'Hello, {name}',
       revision: expect.any(Number),
     });
-    const second = await flotilla([...at, 'config', 'set', 'crud', 'limits', '{"rps":5}']);
+    const second = await flotilla([...at, 'config', 'set', 'crud', 'limits', '{"rps":5}', '--no-schema']);
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/^crud\/limits = \{"rps":5\} \(revision \d+\)\n$/);
 
@@ -69,6 +91,7 @@ describe.each(REGISTRY_BINARIES)('flotilla config against %s', (binary) => {
       modRevision: set.revision,
       createRevision: set.revision,
       version: 1,
+      source: 'store',
     });
     const all = await flotillaJson<{ service: string; revision: number; entries: ConfigEntry[] }>([
       ...at,
@@ -93,6 +116,7 @@ describe.each(REGISTRY_BINARIES)('flotilla config against %s', (binary) => {
       'del',
       'crud',
       'greeting',
+      '--no-schema',
     ]);
     expect(del).toEqual({ service: 'crud', key: 'greeting', deleted: true, revision: expect.any(Number) });
 
@@ -101,7 +125,7 @@ describe.each(REGISTRY_BINARIES)('flotilla config against %s', (binary) => {
     expect(gone.stderr).toBe(
       'error: unknown key "greeting" of service "crud": nothing at flotilla/config/crud/greeting; list the service\'s keys with `flotilla config get crud`\n',
     );
-    const delAgain = await flotilla([...at, 'config', 'del', 'crud', 'greeting']);
+    const delAgain = await flotilla([...at, 'config', 'del', 'crud', 'greeting', '--no-schema']);
     expect(delAgain.code).toBe(ExitCode.failed);
     expect(delAgain.stderr).toContain('unknown key "greeting" of service "crud"');
     const unknown = await flotilla([...at, 'config', 'get', 'no-such-service']);
@@ -112,9 +136,9 @@ describe.each(REGISTRY_BINARIES)('flotilla config against %s', (binary) => {
   });
 
   it('rejects a value that breaks the stored schema, naming path and rule, and leaves the value alone', async () => {
-    expect((await flotilla([...at, 'config', 'set', 'guarded', 'retries', '4'])).code).toBe(0);
-    // The schema goes in as a service publishes it (the CLI only reads schemas).
-    await etcdPut(cluster.endpoints[0]!, 'flotilla/schemas/guarded', JSON.stringify(SCHEMA));
+    // A value written before the service published its schema.
+    expect((await flotilla([...at, 'config', 'set', 'guarded', 'retries', '4', '--no-schema'])).code).toBe(0);
+    await publishSchema('guarded', SCHEMA);
 
     const tooMany = await flotilla([...at, 'config', 'set', 'guarded', 'retries', '11']);
     expect(tooMany.code).toBe(ExitCode.invalid);
@@ -244,5 +268,144 @@ describe.each(REGISTRY_BINARIES)('flotilla config against %s', (binary) => {
     ]);
     expect(await oneKey.waitForLines(1)).toEqual([`${retries.revision}\tPUT\tretries\t7`]);
     expect(await oneKey.interrupt()).toBe(0);
+  });
+
+  it('refuses set and del on a service without a schema (a typo), naming the known ones and --no-schema', async () => {
+    await publishSchema('typo-target', SCHEMA);
+    const set = await flotilla([...at, 'config', 'set', 'typo-targt', 'retries', '5']);
+    expect(set.code).toBe(ExitCode.failed);
+    expect(set.stdout).toBe('');
+    expect(set.stderr).toMatch(
+      /^error: unknown service "typo-targt": no schema at flotilla\/schemas\/typo-targt \(services with a schema: [^)]*\btypo-target\b[^)]*\); check the name, start the service once so that it publishes its schema, or pass --no-schema to write unchecked\n$/,
+    );
+    const del = await flotilla([...at, 'config', 'del', 'typo-targt', 'retries']);
+    expect(del.code).toBe(ExitCode.failed);
+    expect(del.stderr).toContain(
+      'error: unknown service "typo-targt": no schema at flotilla/schemas/typo-targt',
+    );
+    // Nothing was written: the service is still unknown to reads.
+    const get = await flotilla([...at, 'config', 'get', 'typo-targt', 'retries']);
+    expect(get.code).toBe(ExitCode.failed);
+    expect(get.stderr).toContain('error: unknown service "typo-targt"');
+
+    // --no-schema is the way to write such a service anyway (unchecked), and to delete from it.
+    const forced = await flotillaJson<{ revision: number }>([
+      ...at,
+      'config',
+      'set',
+      'typo-targt',
+      'retries',
+      '50',
+      '--no-schema',
+    ]);
+    const stored = await flotillaJson<ConfigGetEntry>([...at, 'config', 'get', 'typo-targt', 'retries']);
+    expect(stored).toMatchObject({ value: 50, modRevision: forced.revision, source: 'store' });
+    expect((await flotilla([...at, 'config', 'del', 'typo-targt', 'retries', '--no-schema'])).code).toBe(0);
+
+    const help = await flotilla(['config', 'set', '--help']);
+    expect(help.stdout).toContain('--no-schema');
+  });
+
+  it.each([
+    ['get', ['config', 'get', 'nowhere']],
+    ['get of a key', ['config', 'get', 'nowhere', 'retries']],
+    ['watch', ['config', 'watch', 'nowhere']],
+    ['history', ['config', 'history', 'nowhere', 'retries']],
+  ])('%s on a service with neither keys nor a schema: unknown service, exit 1', async (_name, args) => {
+    const result = await flotilla([...at, ...args]);
+    expect(result.code).toBe(ExitCode.failed);
+    expect(result.stderr).toMatch(
+      /^error: unknown service "nowhere": no keys under flotilla\/config\/nowhere\/ and no schema at flotilla\/schemas\/nowhere \(services with a schema: .+\); check the name, or start the service once so that it publishes its schema\n$/,
+    );
+  });
+
+  it('shows a declared key nobody set at its schema default, marked as such; an undeclared key stays unknown', async () => {
+    await publishSchema('defaults', WITH_DEFAULTS);
+    const greeting = await flotilla([...at, 'config', 'get', 'defaults', 'greeting', '--json']);
+    expect(greeting.code, greeting.stderr).toBe(0);
+    expect(JSON.parse(greeting.stdout)).toEqual({
+      service: 'defaults',
+      key: 'greeting',
+      value: 'Hello, {name}',
+      raw: '"Hello, {name}"',
+      source: 'default',
+    });
+    const table = await flotilla([...at, 'config', 'get', 'defaults', 'greeting']);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/KEY.*VALUE.*REVISION.*SOURCE/);
+    expect(table.stdout).toMatch(/greeting.*"Hello, \{name\}".*-.*default/);
+    expect(table.stderr).toBe("defaults/greeting is not set: the service uses the schema's default\n");
+
+    const set = await flotillaJson<{ revision: number }>([
+      ...at,
+      'config',
+      'set',
+      'defaults',
+      'retries',
+      '5',
+    ]);
+    const all = await flotillaJson<{ entries: ConfigGetEntry[] }>([...at, 'config', 'get', 'defaults']);
+    expect(all.entries).toEqual([
+      { key: 'greeting', value: 'Hello, {name}', raw: '"Hello, {name}"', source: 'default' },
+      {
+        key: 'retries',
+        value: 5,
+        raw: '5',
+        modRevision: set.revision,
+        createRevision: set.revision,
+        version: 1,
+        source: 'store',
+      },
+    ]);
+
+    const undeclared = await flotilla([...at, 'config', 'get', 'defaults', 'colour']);
+    expect(undeclared.code).toBe(ExitCode.failed);
+    expect(undeclared.stderr).toBe(
+      'error: unknown key "colour" of service "defaults": nothing at flotilla/config/defaults/colour, and the schema at flotilla/schemas/defaults does not declare it (declared keys: greeting, retries, motto); check the key name\n',
+    );
+    const noDefault = await flotilla([...at, 'config', 'get', 'defaults', 'motto']);
+    expect(noDefault.code).toBe(ExitCode.failed);
+    expect(noDefault.stderr).toContain(
+      'defaults/motto is not set (nothing at flotilla/config/defaults/motto)',
+    );
+    expect(noDefault.stderr).toContain('gives it no default');
+    const history = await flotilla([...at, 'config', 'history', 'defaults', 'greeting']);
+    expect(history.code).toBe(ExitCode.failed);
+    expect(history.stderr).toContain(
+      'defaults/greeting has no history: nothing at flotilla/config/defaults/greeting',
+    );
+
+    // Deleting a key puts the default back, and get says so.
+    expect((await flotilla([...at, 'config', 'del', 'defaults', 'retries'])).code).toBe(0);
+    const back = await flotillaJson<ConfigGetEntry>([...at, 'config', 'get', 'defaults', 'retries']);
+    expect(back).toMatchObject({ value: 3, source: 'default' });
+    const delDefault = await flotilla([...at, 'config', 'del', 'defaults', 'retries']);
+    expect(delDefault.code).toBe(ExitCode.failed);
+    expect(delDefault.stderr).toContain(
+      'defaults/retries is not set: nothing at flotilla/config/defaults/retries to delete',
+    );
+  });
+
+  it('takes the store from ETCD_ENDPOINTS, and --endpoints wins over it', async () => {
+    await publishSchema('env', OPEN_SCHEMA);
+    const store = cluster.endpoints.join(',');
+    const dead = `127.0.0.1:${await freePort()}`;
+    const fromEnv = await flotilla(['config', 'set', 'env', 'k', '1', '--json'], {
+      env: { ETCD_ENDPOINTS: store },
+    });
+    expect(fromEnv.code, fromEnv.stderr).toBe(0);
+    expect(JSON.parse(fromEnv.stdout)).toMatchObject({ service: 'env', key: 'k', value: 1 });
+
+    const flagWins = await flotilla([...at, 'config', 'get', 'env', 'k', '--json'], {
+      env: { ETCD_ENDPOINTS: dead },
+    });
+    expect(flagWins.code, flagWins.stderr).toBe(0);
+    expect(JSON.parse(flagWins.stdout)).toMatchObject({ value: 1, source: 'store' });
+
+    const deadFlag = await flotilla(['--endpoints', dead, 'config', 'get', 'env', 'k'], {
+      env: { ETCD_ENDPOINTS: store },
+    });
+    expect(deadFlag.code).toBe(ExitCode.unreachable);
+    expect(deadFlag.stderr).toContain(`store unreachable: no answer from http://${dead} (`);
   });
 });

@@ -100,4 +100,41 @@ describe.each(REGISTRY_BINARIES)('flotilla services against %s', (binary) => {
     expect(await watch.interrupt()).toBe(0);
     expect(watch.stdoutLines()).toHaveLength(2);
   });
+
+  it('watch as a table: an instance re-registered with new metadata is an UPDATE', async () => {
+    const watch = startWatch([...at, 'services', 'watch', 'rolling']);
+    watches.push(watch);
+    await watch.ready();
+    const first = await discovery.register({
+      service: 'rolling',
+      instanceId: 'r-1',
+      address: '127.0.0.1:50061',
+      metadata: { version: '1' },
+    });
+    // The same instance registered again (a restart that came back before its old lease ran out),
+    // now with new metadata: the key is rewritten under the new lease.
+    const second = await discovery.register({
+      service: 'rolling',
+      instanceId: 'r-1',
+      address: '127.0.0.1:50061',
+      metadata: { version: '2' },
+    });
+    try {
+      const lines = await watch.waitForLines(2);
+      expect(lines).toEqual([
+        expect.stringMatching(/^\d+\tADD\trolling\tr-1\t127\.0\.0\.1:50061\t\{"version":"1"\}$/),
+        expect.stringMatching(/^\d+\tUPDATE\trolling\tr-1\t127\.0\.0\.1:50061\t\{"version":"2"\}$/),
+      ]);
+    } finally {
+      // The first lease no longer holds the key, so revoking it removes nothing; the second one does.
+      await first.deregister();
+      await second.deregister();
+    }
+    const lines = await watch.waitForLines(3);
+    expect(lines[2]).toMatch(/^\d+\tREMOVE\trolling\tr-1$/);
+    const revisions = lines.map((l) => Number(l.split('\t')[0]));
+    expect(revisions).toEqual([...revisions].sort((a, b) => a - b));
+    expect(await watch.interrupt()).toBe(0);
+    expect(watch.stdoutLines()).toHaveLength(3);
+  });
 });

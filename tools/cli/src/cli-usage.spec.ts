@@ -42,6 +42,28 @@ describe('flotilla usage errors and an unreachable store', () => {
 
   it.each(
     [
+      ['config'],
+      ['config', 'get'],
+      ['config', 'set'],
+      ['config', 'del'],
+      ['config', 'watch'],
+      ['config', 'history'],
+      ['services'],
+      ['services', 'ls'],
+      ['services', 'watch'],
+      ['store'],
+      ['store', 'status'],
+      ['store', 'members'],
+      ['store', 'move-leader'],
+    ].map((command) => [command.join(' '), command] as const),
+  )('--help on `flotilla %s` exits 0 and prints its usage line', async (name, command) => {
+    const help = await flotilla([...command, '--help']);
+    expect({ code: help.code, stderr: help.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(help.stdout.split('\n')[0]).toMatch(new RegExp(`^Usage: flotilla ${name} \\[options\\]`));
+  });
+
+  it.each(
+    [
       ['config', 'get', 'svc'],
       ['config', 'set', 'svc', 'k', '1'],
       ['config', 'watch', 'svc'],

@@ -1,7 +1,7 @@
 export { runCli } from './run.js';
 export { buildProgram } from './program.js';
 export { ExitCode, CliError } from './exit-codes.js';
-export type { ConfigEntry } from './commands/config/config-entry.js';
+export type { ConfigEntry, ConfigGetEntry, DefaultEntry } from './commands/config/config-entry.js';
 export type { ConfigChange } from './commands/config/config-watch.js';
 export type { ConfigHistory, HistoryEnd } from './commands/config/config-history.js';
 export type { InstanceRow } from './commands/services/services-ls.js';

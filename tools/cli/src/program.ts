@@ -21,6 +21,14 @@ interface GlobalOptions {
   json?: boolean;
 }
 
+/** Commander's `--no-schema`: `schema` is true unless the flag is given. */
+interface WriteFlags {
+  schema: boolean;
+}
+
+const NO_SCHEMA_HELP =
+  'write even though the service has published no schema at flotilla/schemas/<service> (the value is then unchecked; without this flag such a service is refused as unknown)';
+
 const ROOT_HELP = `
 The store is etcd or flotilla-store (same v3 API). Endpoints: --endpoints, else $${ENDPOINTS_ENV}, else ${DEFAULT_ENDPOINTS}.
 Output is a table unless --json is given; README.md (tools/cli) documents the JSON shapes.
@@ -54,7 +62,9 @@ export function buildProgram(): Command {
     .description('read, write, watch and trace service config values (flotilla/config/<service>/<key>)');
   config
     .command('get')
-    .description("show a service's config keys (key, value, revision), or one key")
+    .description(
+      "show a service's config keys (key, value, revision, source), or one key; keys its schema declares but nobody set show the schema's default",
+    )
     .argument('<service>')
     .argument('[key]')
     .action((service: string, key: string | undefined, _o, cmd: Command) =>
@@ -63,20 +73,24 @@ export function buildProgram(): Command {
   config
     .command('set')
     .description(
-      "write one key's value (JSON); checked against the service's schema (flotilla/schemas/<service>) first; prints the new revision",
+      "write one key's value (JSON); checked against the service's schema (flotilla/schemas/<service>) first, and a service without one is refused (see --no-schema); prints the new revision",
     )
     .argument('<service>')
     .argument('<key>')
     .argument('<value>', `JSON, e.g. 42, true, '"text"', '{"a":1}'`)
-    .action((service: string, key: string, value: string, _o, cmd: Command) =>
-      configSet(context(cmd), service, key, value),
+    .option('--no-schema', NO_SCHEMA_HELP)
+    .action((service: string, key: string, value: string, o: WriteFlags, cmd: Command) =>
+      configSet(context(cmd), service, key, value, { requireSchema: o.schema }),
     );
   config
     .command('del')
-    .description('delete one key')
+    .description('delete one key (the service then uses the default of its schema)')
     .argument('<service>')
     .argument('<key>')
-    .action((service: string, key: string, _o, cmd: Command) => configDel(context(cmd), service, key));
+    .option('--no-schema', NO_SCHEMA_HELP)
+    .action((service: string, key: string, o: WriteFlags, cmd: Command) =>
+      configDel(context(cmd), service, key, { requireSchema: o.schema }),
+    );
   config
     .command('watch')
     .description("print each change of a service's config (or one key) with its revision until Ctrl-C")

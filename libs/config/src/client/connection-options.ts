@@ -54,6 +54,10 @@ export function resolveConnection(options: ConfigConnectionOptions): ResolvedCon
     if (!/^https?:\/\/[^/]+:\d+\/?$/.test(endpoint))
       throw new ConfigArgumentError(`config connection endpoint "${endpoint}" must be http(s)://host:port`);
   }
+  // One client uses one kind of channel: TLS for all endpoints or for none (as @flotilla/discovery).
+  const secure = endpoints.filter((e) => e.startsWith('https:')).length;
+  if (secure !== 0 && secure !== endpoints.length)
+    throw new ConfigArgumentError(`config connection endpoints mix http and https: ${endpoints.join(', ')}`);
   if (options.auth && (!options.auth.username || typeof options.auth.password !== 'string'))
     throw new ConfigArgumentError('config connection auth needs a non-empty username and a password');
   const connectTimeoutMs = positive('connectTimeoutMs', options.connectTimeoutMs, 5000);

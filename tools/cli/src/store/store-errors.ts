@@ -33,7 +33,7 @@ export function toCliError(error: unknown, target: StoreTarget): CliError {
   // etcd answers UNKNOWN "context deadline exceeded" when the call's deadline passes on its side.
   if (error instanceof GRPCDeadlineExceededError || message.includes('context deadline exceeded')) {
     return new CliError(
-      `deadline exceeded: no answer from ${endpoints} within ${target.timeoutMs} ms (${firstLine(message)}); the store may have lost quorum: check \`flotilla store status\`, or raise --timeout`,
+      `deadline exceeded: no answer from ${endpoints} within ${target.timeoutMs} ms (${details(message)}); the store may have lost quorum: check \`flotilla store status\`, or raise --timeout`,
       ExitCode.failed,
       { cause: error },
     );
@@ -47,17 +47,21 @@ export function toCliError(error: unknown, target: StoreTarget): CliError {
   }
   if (error instanceof GRPCNotImplementedError) {
     return new CliError(
-      `${endpoints} does not serve this etcd v3 call (${firstLine(message)}); check that --endpoints points at etcd or flotilla-store client URLs`,
+      `${endpoints} does not serve this etcd v3 call (${details(message)}); check that --endpoints points at etcd or flotilla-store client URLs`,
       ExitCode.failed,
       { cause: error },
     );
   }
+  // flotilla-store's config guard refuses a value breaking the schema this way (naming key, path
+  // and rule); so does etcd a malformed request.
   if (error instanceof GRPCInvalidArgumentError) {
-    return new CliError(`the store rejected the request: ${firstLine(message)}`, ExitCode.invalid, {
-      cause: error,
-    });
+    return new CliError(
+      `the store rejected the request: ${details(message)}; nothing was changed, fix the request`,
+      ExitCode.invalid,
+      { cause: error },
+    );
   }
-  return new CliError(`store error: ${firstLine(message)}`, ExitCode.failed, { cause: error });
+  return new CliError(`store error: ${details(message)}`, ExitCode.failed, { cause: error });
 }
 
 /** No endpoint answered; `cause` is the client's last error. */
@@ -83,6 +87,11 @@ function unreachableFrom(tried: string, cause?: unknown): CliError {
 function grpcDetail(text: string): string {
   const last = /Last error: (?:Error: )?([^\n]*?)(?:\. Resolution note:.*)?$/.exec(firstLine(text));
   return last?.[1]?.trim() || firstLine(text);
+}
+
+/** The status details alone: grpc-js prefixes them with the code ("3 INVALID_ARGUMENT: …"). */
+function details(text: string): string {
+  return firstLine(text).replace(/^\d+ [A-Z_]+: /, '');
 }
 
 function firstLine(text: string): string {

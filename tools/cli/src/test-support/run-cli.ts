@@ -19,15 +19,30 @@ function assertBuilt(): void {
   if (!existsSync(CLI_MAIN)) throw new Error(`${CLI_MAIN} is missing: run \`npx nx run cli:build\` first`);
 }
 
-/** Runs `flotilla <args>` to completion (killed after `killAfterMs`, which a test then sees as code null). */
-export function flotilla(args: readonly string[], killAfterMs = 20_000): Promise<CliResult> {
+export interface RunOptions {
+  /** Kill it after this long, which a test then sees as code null. Default 20 s. */
+  killAfterMs?: number;
+  /** Variables set for the CLI on top of this process's environment (where ETCD_ENDPOINTS is cleared). */
+  env?: Record<string, string>;
+}
+
+/**
+ * The CLI's environment: ETCD_ENDPOINTS cleared, so only --endpoints says where a command goes
+ * unless a test sets it on purpose.
+ */
+function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, ETCD_ENDPOINTS: '', ...extra };
+}
+
+/** Runs `flotilla <args>` to completion. */
+export function flotilla(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
   assertBuilt();
   const started = Date.now();
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [CLI_MAIN, ...args],
-      { timeout: killAfterMs, env: { ...process.env, ETCD_ENDPOINTS: '' } },
+      { timeout: options.killAfterMs ?? 20_000, env: cliEnv(options.env) },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
         resolve({ code, stdout, stderr, ms: Date.now() - started });
@@ -59,7 +74,7 @@ export interface CliWatch {
 
 export function startWatch(args: readonly string[]): CliWatch {
   assertBuilt();
-  const child: ChildProcess = spawnTracked(process.execPath, [CLI_MAIN, ...args]);
+  const child: ChildProcess = spawnTracked(process.execPath, [CLI_MAIN, ...args], { env: cliEnv() });
   let out = '';
   let err = '';
   child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));

@@ -13,6 +13,18 @@ export interface ConfigEntry {
   version: number;
 }
 
+/** What `config get` lists: a stored value, or a key nobody set, which the service has at its schema default. */
+export type ConfigGetEntry = (ConfigEntry & { source: 'store' }) | DefaultEntry;
+
+/** A key the schema declares and nobody set: the service uses this default (no revision: nothing is stored). */
+export interface DefaultEntry {
+  key: string;
+  value: unknown;
+  /** The default as JSON text. */
+  raw: string;
+  source: 'default';
+}
+
 export function toConfigEntry(key: string, kv: IKeyValue): ConfigEntry {
   const raw = kv.value.toString('utf8');
   const parsed = parseJsonText(raw);
@@ -26,8 +38,14 @@ export function toConfigEntry(key: string, kv: IKeyValue): ConfigEntry {
   };
 }
 
-export const ENTRY_HEAD = ['KEY', 'VALUE', 'REVISION'] as const;
+export function defaultEntry(key: string, value: unknown): DefaultEntry {
+  return { key, value, raw: JSON.stringify(value), source: 'default' };
+}
 
-export function entryRow(entry: ConfigEntry): string[] {
-  return [entry.key, entry.raw, String(entry.modRevision)];
+export const ENTRY_HEAD = ['KEY', 'VALUE', 'REVISION', 'SOURCE'] as const;
+
+export function entryRow(entry: ConfigGetEntry): string[] {
+  return entry.source === 'store'
+    ? [entry.key, entry.raw, String(entry.modRevision), 'store']
+    : [entry.key, entry.raw, '-', 'default'];
 }

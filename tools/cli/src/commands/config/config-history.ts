@@ -4,6 +4,8 @@ import { withStore } from '../../store/store-client.js';
 import type { CommandContext } from '../context.js';
 import { type ConfigEntry, toConfigEntry } from './config-entry.js';
 import { configNames } from './config-names.js';
+import { keyDefault } from './schema-facts.js';
+import { type ConfigNames, hasStoredKeys, readStoredSchema, unknownServiceError } from './service-lookup.js';
 
 /**
  * Why the walk stopped: `created` — it reached the put that created the key (version 1); `compacted`
@@ -32,12 +34,7 @@ export async function configHistory(
   const etcdKey = names.key ?? '';
   const history = await withStore(ctx.target, async (client) => {
     const current = (await client.get(etcdKey).exec()).kvs[0];
-    if (!current) {
-      throw new CliError(
-        `unknown key "${key}" of service "${service}": nothing at ${etcdKey} (never set, or deleted); list the service's keys with \`flotilla config get ${service}\``,
-        ExitCode.failed,
-      );
-    }
+    if (!current) throw await noHistory(client, service, key, names);
     return walkBack(client, etcdKey, current, limit);
   });
   const result: ConfigHistory = {
@@ -56,6 +53,23 @@ export async function configHistory(
   );
   const oldest = result.entries[result.entries.length - 1];
   if (oldest) ctx.out.note(endNote(result.end, oldest, result.entries.length));
+}
+
+/** Why a key has no value to start from: an unknown service, a key never set (at its default), or an unknown key. */
+async function noHistory(client: Etcd3, service: string, key: string, names: ConfigNames): Promise<CliError> {
+  const etcdKey = names.key ?? '';
+  const stored = await readStoredSchema(client, names);
+  if (!stored && !(await hasStoredKeys(client, names))) return unknownServiceError(client, service, names);
+  if (stored?.parsed.ok && keyDefault(stored.parsed.schema, key).declared) {
+    return new CliError(
+      `${service}/${key} has no history: nothing at ${etcdKey} (never set, or deleted), so the service uses the schema's default; see it with \`flotilla config get ${service} ${key}\``,
+      ExitCode.failed,
+    );
+  }
+  return new CliError(
+    `unknown key "${key}" of service "${service}": nothing at ${etcdKey} (never set, or deleted); list the service's keys with \`flotilla config get ${service}\``,
+    ExitCode.failed,
+  );
 }
 
 /**

@@ -1,23 +1,32 @@
 import type { Etcd3 } from 'etcd3';
-import { ConfigSchemaError, parseConfigSchema, validateConfigValue } from '@flotilla/config/guard';
+import { validateConfigValue } from '@flotilla/config/guard';
 import { CliError, errorMessage, ExitCode } from '../../exit-codes.js';
 import { revisionNumber } from '../../output/format.js';
 import { withStore } from '../../store/store-client.js';
 import type { CommandContext } from '../context.js';
 import { configNames } from './config-names.js';
+import { type ConfigNames, noSchemaError, readStoredSchema } from './service-lookup.js';
 
 /** How often to re-validate when the schema changes between our check and our write. */
 const SCHEMA_RACE_ATTEMPTS = 3;
 
+export interface WriteOptions {
+  /** False (`--no-schema`): a service without a published schema may be written, unchecked. */
+  requireSchema: boolean;
+}
+
 /**
  * `flotilla config set <service> <key> <json>`: checks the value against the service's stored schema
  * here (real etcd cannot), then writes it only if the schema is still the one it was checked against.
+ * A service with no schema is refused unless `--no-schema` is given: it is most likely a misspelt
+ * name, and nothing would check the value.
  */
 export async function configSet(
   ctx: CommandContext,
   service: string,
   key: string,
   valueText: string,
+  options: WriteOptions,
 ): Promise<void> {
   const names = configNames(service, key);
   const etcdKey = names.key ?? '';
@@ -32,7 +41,7 @@ export async function configSet(
   }
   const revision = await withStore(ctx.target, async (client) => {
     for (let attempt = 0; attempt < SCHEMA_RACE_ATTEMPTS; attempt++) {
-      const schemaRevision = await checkAgainstSchema(client, names.schema, service, key, valueText);
+      const schemaRevision = await checkAgainstSchema(client, names, service, key, valueText, options);
       const res = await client
         .if(names.schema, 'Mod', '==', schemaRevision)
         .then(client.put(etcdKey).value(valueText))
@@ -48,31 +57,33 @@ export async function configSet(
   else ctx.out.line(`${service}/${key} = ${valueText} (revision ${revision})`);
 }
 
-/** Validates against the stored schema, if any; returns the schema's mod revision ("0": none). */
+/** Validates against the stored schema; returns the schema's mod revision ("0": none, allowed by --no-schema). */
 async function checkAgainstSchema(
   client: Etcd3,
-  schemaKey: string,
+  names: ConfigNames,
   service: string,
   key: string,
   valueText: string,
+  options: WriteOptions,
 ): Promise<string> {
-  const kv = (await client.get(schemaKey).exec()).kvs[0];
-  if (!kv) return '0';
-  try {
-    const violation = validateConfigValue(parseConfigSchema(kv.value.toString('utf8')), key, valueText);
-    if (violation) {
-      const path = violation.path === '' ? '(the whole value)' : violation.path;
-      throw new CliError(
-        `schema violation for ${service}/${key}: path ${path}, rule "${violation.rule}" (schema at ${schemaKey}); nothing was written, fix the value`,
-        ExitCode.invalid,
-      );
-    }
-  } catch (error) {
-    if (!(error instanceof ConfigSchemaError)) throw error;
+  const stored = await readStoredSchema(client, names);
+  if (!stored) {
+    if (options.requireSchema) throw await noSchemaError(client, service, names);
+    return '0';
+  }
+  if (!stored.parsed.ok) {
     throw new CliError(
-      `the schema at ${schemaKey} is unusable (${error.message}); fix or republish it, then retry`,
+      `the schema at ${names.schema} is unusable (${stored.parsed.reason}); fix or republish it, then retry`,
       ExitCode.failed,
     );
   }
-  return kv.mod_revision;
+  const violation = validateConfigValue(stored.parsed.schema, key, valueText);
+  if (violation) {
+    const path = violation.path === '' ? '(the whole value)' : violation.path;
+    throw new CliError(
+      `schema violation for ${service}/${key}: path ${path}, rule "${violation.rule}" (schema at ${names.schema}); nothing was written, fix the value`,
+      ExitCode.invalid,
+    );
+  }
+  return stored.kv.mod_revision;
 }

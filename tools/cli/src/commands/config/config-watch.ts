@@ -1,10 +1,11 @@
 import type { IEvent } from 'etcd3';
 import { parseConfigKey } from '@flotilla/config/guard';
 import { parseJsonText, revisionNumber } from '../../output/format.js';
-import { withStore } from '../../store/store-client.js';
+import { withDeadline, withStore } from '../../store/store-client.js';
 import { watchUntilStopped } from '../../store/watch-until-stopped.js';
 import type { CommandContext } from '../context.js';
 import { configNames } from './config-names.js';
+import { requireKnownService } from './service-lookup.js';
 
 /** One change as `--json` prints it (one JSON object per line). */
 export interface ConfigChange {
@@ -18,17 +19,20 @@ export interface ConfigChange {
   revision: number;
 }
 
-/** `flotilla config watch <service> [key]`: prints each change until Ctrl-C. */
+/** `flotilla config watch <service> [key]`: prints each change until Ctrl-C (unknown service: exit 1). */
 export async function configWatch(ctx: CommandContext, service: string, key?: string): Promise<void> {
   const names = configNames(service, key);
   await withStore(
     ctx.target,
-    (client) =>
-      watchUntilStopped(client, ctx.target, ctx.out, {
+    async (client) => {
+      // A misspelt service would otherwise be watched, silently, forever.
+      await withDeadline(requireKnownService(client, service, names), ctx.target);
+      await watchUntilStopped(client, ctx.target, ctx.out, {
         ...(names.key !== undefined ? { key: names.key } : { prefix: names.prefix }),
         describe: key === undefined ? `the config of ${service}` : `${service}/${key}`,
         onEvent: (event) => print(ctx, toChange(event, service, names.prefix)),
-      }),
+      });
+    },
     { deadline: false },
   );
 }
