@@ -1,47 +1,18 @@
-import type { ChildProcess } from 'node:child_process';
 import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createDiscovery, type Discovery } from '@flotilla/discovery';
-import {
-  captureOutput,
-  type EtcdCluster,
-  exited,
-  freePort,
-  spawnTracked,
-  startEtcdCluster,
-  stopChild,
-  waitFor,
-} from '@flotilla/testing';
+import { type EtcdCluster, exited, freePort, startEtcdCluster, stopChild, waitFor } from '@flotilla/testing';
 import type { GatewayStats } from './stats/stats.controller.js';
+import { GATEWAY_MAIN, GREETER_MAIN, SampleFleet, TRANSLATOR_MAIN } from './test-support/sample-fleet.js';
 
-// Build outputs, run with plain Node with the flags the fleet gives every instance.
-const GATEWAY_MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
-const GREETER_MAIN = fileURLToPath(new URL('../../greeter/dist/main.js', import.meta.url));
-const TRANSLATOR_MAIN = fileURLToPath(new URL('../../translator/dist/main.js', import.meta.url));
 const run = promisify(execFile);
-
-interface Started {
-  id: string;
-  child: ChildProcess;
-  output: () => string;
-}
 
 describe('gateway over HTTP in front of real greeter and translator processes (flotilla-store)', () => {
   let cluster: EtcdCluster;
   let discovery: Discovery;
+  let fleet: SampleFleet;
   let gatewayUrl: string;
-  const started: Started[] = [];
 
-  async function start(main: string, service: string, id: string, port?: number): Promise<Started> {
-    const args = ['--host', '127.0.0.1', '--port', String(port ?? (await freePort()))];
-    args.push('--service-name', service, '--instance-id', id, '--registry', cluster.endpoints.join(','));
-    const child = spawnTracked(process.execPath, [main, ...args]);
-    const process_ = { id, child, output: captureOutput(child) };
-    started.push(process_);
-    return process_;
-  }
-  const outputs = () => started.map((s) => `--- ${s.id}\n${s.output()}`).join('\n');
   const get = async (path: string) => {
     const response = await fetch(`${gatewayUrl}${path}`);
     return { status: response.status, body: (await response.json()) as unknown };
@@ -50,28 +21,23 @@ describe('gateway over HTTP in front of real greeter and translator processes (f
   beforeAll(async () => {
     cluster = await startEtcdCluster({ binary: 'flotilla-store', size: 1 });
     discovery = await createDiscovery({ endpoints: cluster.endpoints });
+    fleet = new SampleFleet(cluster.endpoints);
     await Promise.all([
-      start(TRANSLATOR_MAIN, 'translator', 'translator-1'),
-      start(GREETER_MAIN, 'greeter', 'greeter-1'),
-      start(GREETER_MAIN, 'greeter', 'greeter-2'),
+      fleet.start(TRANSLATOR_MAIN, 'translator', 'translator-1'),
+      fleet.start(GREETER_MAIN, 'greeter', 'greeter-1'),
+      fleet.start(GREETER_MAIN, 'greeter', 'greeter-2'),
     ]);
     await waitFor(
       async () =>
         (await discovery.list('greeter')).length === 2 && (await discovery.list('translator')).length === 1,
-      { timeoutMs: 30_000, what: `greeters and translator to register:\n${outputs()}` },
+      { timeoutMs: 30_000, what: `greeters and translator to register:\n${fleet.outputs()}` },
     );
-    const port = await freePort();
-    gatewayUrl = `http://127.0.0.1:${port}`;
-    await start(GATEWAY_MAIN, 'gateway', 'gateway-1', port);
-    await waitFor(async () => (await fetch(`${gatewayUrl}/healthz`).catch(() => undefined))?.status === 200, {
-      timeoutMs: 30_000,
-      what: `the gateway's /healthz:\n${outputs()}`,
-    });
+    gatewayUrl = (await fleet.startGateway('gateway-1')).url;
   }, 180_000);
 
   afterAll(async () => {
     await discovery?.close();
-    await Promise.all(started.map((s) => stopChild(s.child, 'SIGKILL')));
+    await fleet?.stopAll('SIGKILL');
     await cluster?.stop();
   });
 
@@ -148,8 +114,7 @@ describe('gateway over HTTP in front of real greeter and translator processes (f
 
   it('answers 503 once no greeter is left, then stops gracefully on SIGTERM', async () => {
     for (const id of ['greeter-1', 'greeter-2']) {
-      const greeter = started.find((s) => s.id === id)!;
-      await stopChild(greeter.child, 'SIGTERM');
+      await stopChild(fleet.find(id).child, 'SIGTERM');
     }
     await waitFor(async () => (await discovery.list('greeter')).length === 0, {
       timeoutMs: 5000,
@@ -161,7 +126,7 @@ describe('gateway over HTTP in front of real greeter and translator processes (f
     const stats = (await get('/_flotilla/stats')).body as GatewayStats;
     expect(stats.http.failed).toBeGreaterThanOrEqual(1);
 
-    const gateway = started.find((s) => s.id === 'gateway-1')!;
+    const gateway = fleet.find('gateway-1');
     const done = exited(gateway.child);
     gateway.child.kill('SIGTERM');
     const exit = await done;

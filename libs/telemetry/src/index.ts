@@ -15,6 +15,12 @@ export {
 // Tracing hooks (any Flotilla client / server) and their Nest wiring
 export { clientTracingInterceptor } from './tracing/client-tracing.js';
 export { serverTracingHook } from './tracing/server-tracing.js';
+export {
+  httpServerTracing,
+  HTTP_ATTRIBUTES,
+  type HttpMiddleware,
+  type HttpServerTracingOptions,
+} from './tracing/http-server-tracing.js';
 export { INSTRUMENTATION_SCOPE, type TracingOptions } from './tracing/rpc-instruments.js';
 export { metadataGetter, metadataSetter } from './tracing/metadata-carrier.js';
 export { RPC_ATTRIBUTES, RPC_SYSTEM_GRPC, isRpcError, statusName } from './tracing/rpc-semconv.js';

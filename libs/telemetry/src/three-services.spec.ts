@@ -1,7 +1,8 @@
 import { GreeterService, greeterSchema } from '@flotilla/proto';
 import { createClient, type TypedClient } from '@flotilla/rpc';
 import { type EtcdCluster, freePorts, startEtcdCluster, waitFor } from '@flotilla/testing';
-import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from './test-support/otlp-receiver.js';
+import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from './testing/otlp-receiver.js';
+import { parsePrometheusSamples as parseSamples } from './testing/prometheus-samples.js';
 import { startTier, type TierProcess } from './test-support/tier-processes.js';
 
 const SERVER = 2;
@@ -272,23 +273,3 @@ describe.each(DISCOVERY)('telemetry across three services (%s discovery)', (disc
     ).toBe(1);
   });
 });
-
-interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
-
-/** Sample lines of the Prometheus text format (comments skipped). */
-function parseSamples(text: string): Sample[] {
-  const samples: Sample[] = [];
-  for (const line of text.split('\n')) {
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)/.exec(line);
-    if (!match) continue;
-    const labels: Record<string, string> = {};
-    for (const [, key, value] of (match[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g))
-      labels[key!] = value!;
-    samples.push({ name: match[1]!, labels, value: Number(match[3]) });
-  }
-  return samples;
-}

@@ -6,8 +6,8 @@ import type { FlotillaSettingsInput } from './flotilla-settings.interface.js';
  * variables, then command-line flags. A source returns raw values (strings as an env var would
  * hold them, or typed values); they are validated like the others and errors name the source.
  *
- * The config store (`@flotilla/config`, not built yet) plugs in here, with an `@InjectConfig()`
- * decorator for the live handle and staleness reported through health.
+ * The service's live configuration from the config store is not a settings source: it is
+ * `FlotillaModule.forRoot({ config })` with `@InjectConfig()` (see ServiceConfig).
  */
 export interface SettingsSource {
   /** Named in error messages, e.g. `config store flotilla/config/greeter`. */

@@ -123,4 +123,21 @@ describe('resolveSettings (defaults < forRoot settings < sources < FLOTILLA_* en
     expect(usage).toContain('--registry <urls>');
     expect(usage).toContain('(env: FLOTILLA_REGISTRY)');
   });
+
+  it('shows each default in --help: built-in, or the one given in code', () => {
+    const usage = (options: Parameters<typeof resolveSettings>[0]['options']) => {
+      try {
+        resolve(['--help'], {}, { options });
+      } catch (error) {
+        return (error as Error).message.replace(/\s+/g, ' ');
+      }
+      throw new Error('--help did not raise UsageRequested');
+    };
+    const builtIn = usage(undefined);
+    expect(builtIn).toContain('(env: FLOTILLA_PORT, default: 50051)');
+    expect(builtIn).toContain('(env: FLOTILLA_SERVICE_NAME, default: greeter)');
+    expect(builtIn).toContain('(env: FLOTILLA_SHEDDING, default: on)');
+    expect(builtIn).toContain('(env: FLOTILLA_DRAIN_MS, default: 1000)');
+    expect(usage({ port: 8080 })).toContain('(env: FLOTILLA_PORT, default: 8080)');
+  });
 });

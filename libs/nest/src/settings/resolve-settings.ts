@@ -28,7 +28,13 @@ interface Candidate {
  * `port (--port or FLOTILLA_PORT) must be an integer from 0 to 65535, got "abc"`.
  */
 export function resolveSettings(inputs: SettingsInputs): FlotillaSettings {
-  const flags = readCommandLine(inputs.argv, inputs.service);
+  const defaults = Object.fromEntries(
+    SETTING_DEFINITIONS.map((s) => [
+      s.key,
+      s.key === 'service' ? inputs.service : (inputs.options?.[s.key] ?? s.fallback),
+    ]),
+  );
+  const flags = readCommandLine(inputs.argv, inputs.service, defaults);
   const sources = inputs.sources ?? [];
   const settings: Record<string, unknown> = {};
   const problems: string[] = [];

@@ -61,7 +61,7 @@ export const SETTING_DEFINITIONS: readonly SettingDefinition[] = [
     flag: '--service-name',
     value: '<name>',
     env: 'FLOTILLA_SERVICE_NAME',
-    description: 'name to register under (default: the one given to FlotillaModule.forRoot)',
+    description: 'name to register under (FlotillaModule.forRoot gives the default)',
     rule: 'letters, digits, ".", "_", "-", ":", "@" (no "/")',
     schema: text(SEGMENT),
     fallback: undefined,

@@ -1,6 +1,6 @@
 /**
  * Every metric this package records, in one place (the README lists them with their labels).
- * The two call-duration histograms follow the OpenTelemetry RPC semantic conventions; the rest are
+ * The call-duration histograms follow the OpenTelemetry RPC (and HTTP) semantic conventions; the rest are
  * Flotilla's own, under `flotilla.`. Prometheus names replace dots with underscores and add the
  * unit (`_seconds`) or `_total` for counters.
  */
@@ -9,6 +9,8 @@ export const METRIC_NAMES = {
   serverCallDuration: 'rpc.server.call.duration',
   /** Histogram, s: calls made with Flotilla clients, retries and hedges included. */
   clientCallDuration: 'rpc.client.call.duration',
+  /** Histogram, s: HTTP requests served with `httpServerTracing` (stable HTTP semantic conventions). */
+  httpServerDuration: 'http.server.request.duration',
   /** Gauge per client endpoint: 0 closed, 1 half-open, 2 open (endpoints without a breaker are left out). */
   breakerState: 'flotilla.rpc.client.breaker.state',
   /** Counter per client endpoint: attempts the balancer sent there. */

@@ -1,6 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/** OTLP's SpanKind numbers, as `ReceivedSpan.kind` holds them. */
+export const SPAN_KIND = { INTERNAL: 1, SERVER: 2, CLIENT: 3 } as const;
+/** OTLP's status codes, as `ReceivedSpan.statusCode` holds them. */
+export const SPAN_STATUS = { UNSET: 0, OK: 1, ERROR: 2 } as const;
+
 /** One span as an OTLP/JSON export carries it, with its resource's service name. */
 export interface ReceivedSpan {
   service: string;
