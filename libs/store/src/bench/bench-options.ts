@@ -1,11 +1,14 @@
 import { parseArgs } from 'node:util';
 import type { RegistryBinary } from '@flotilla/testing';
 
+/** The two clusters, and the ceiling: one grpc-js process answering from a Map (kv-ceiling-server.ts). */
+export type BenchSystem = RegistryBinary | 'ceiling';
+
 export type Phase = 'put' | 'range' | 'watch' | 'failover' | 'memory';
 export const PHASES: readonly Phase[] = ['put', 'range', 'watch', 'failover', 'memory'];
 
 export interface BenchOptions {
-  readonly systems: readonly RegistryBinary[];
+  readonly systems: readonly BenchSystem[];
   readonly phases: readonly Phase[];
   /** Measured window and warm-up of each throughput step, ms. */
   readonly ms: number;
@@ -25,7 +28,7 @@ export interface BenchOptions {
 }
 
 const FLAGS = {
-  systems: { env: 'BENCH_SYSTEMS', default: 'etcd,flotilla-store' },
+  systems: { env: 'BENCH_SYSTEMS', default: 'etcd,flotilla-store,ceiling' },
   phases: { env: 'BENCH_PHASES', default: PHASES.join(',') },
   ms: { env: 'BENCH_MS', default: '5000' },
   'warmup-ms': { env: 'BENCH_WARMUP_MS', default: '1000' },
@@ -77,8 +80,8 @@ export function benchOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
       .map((s) => s.trim())
       .filter((s) => s.length > 0);
   const systems = list('systems').map((s) => {
-    if (s !== 'etcd' && s !== 'flotilla-store')
-      throw new Error(`--systems: "${s}" is neither etcd nor flotilla-store`);
+    if (s !== 'etcd' && s !== 'flotilla-store' && s !== 'ceiling')
+      throw new Error(`--systems: "${s}" is not one of etcd, flotilla-store, ceiling`);
     return s;
   });
   const phases = list('phases').map((p) => {

@@ -1,12 +1,12 @@
-import type { RegistryBinary } from '@flotilla/testing';
+import type { BenchSystem } from './bench-options.js';
 
 /** One line of the comparison: a metric and its value per system (NaN: not measured). */
 export interface Row {
   readonly metric: string;
   readonly unit: string;
-  readonly values: Partial<Record<RegistryBinary, number>>;
+  readonly values: Partial<Record<BenchSystem, number>>;
   /** Detail shown beside the value, e.g. per-member figures. */
-  readonly notes?: Partial<Record<RegistryBinary, string>>;
+  readonly notes?: Partial<Record<BenchSystem, string>>;
 }
 
 function fmt(v: number | undefined): string {
@@ -15,18 +15,30 @@ function fmt(v: number | undefined): string {
   return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
 }
 
-/** etcd and flotilla-store side by side, with store/etcd. */
+function ratio(a: number | undefined, b: number | undefined): string {
+  return a !== undefined && b !== undefined && !Number.isNaN(a) && !Number.isNaN(b) && b !== 0
+    ? (a / b).toFixed(2)
+    : '-';
+}
+
+/** etcd, flotilla-store and the ceiling side by side, with store/etcd and store/ceiling. */
 export function renderTable(rows: readonly Row[]): string {
-  const header = ['metric', 'unit', 'etcd', 'flotilla-store', 'store/etcd'];
+  const header = ['metric', 'unit', 'etcd', 'flotilla-store', 'ceiling', 'store/etcd', 'store/ceiling'];
   const lines = rows.map((r) => {
-    const etcd = r.values.etcd;
     const store = r.values['flotilla-store'];
-    const ratio = etcd !== undefined && store !== undefined && etcd !== 0 ? (store / etcd).toFixed(2) : '-';
-    const cell = (system: RegistryBinary): string => {
+    const cell = (system: BenchSystem): string => {
       const note = r.notes?.[system];
       return note ? `${fmt(r.values[system])} (${note})` : fmt(r.values[system]);
     };
-    return [r.metric, r.unit, cell('etcd'), cell('flotilla-store'), ratio];
+    return [
+      r.metric,
+      r.unit,
+      cell('etcd'),
+      cell('flotilla-store'),
+      cell('ceiling'),
+      ratio(store, r.values.etcd),
+      ratio(store, r.values.ceiling),
+    ];
   });
   const widths = header.map((h, c) => Math.max(h.length, ...lines.map((l) => l[c].length)));
   const render = (cells: readonly string[]): string =>

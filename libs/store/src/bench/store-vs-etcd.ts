@@ -14,10 +14,12 @@
  * flotilla-store runs from apps/store/dist (`npx nx run store-server:build`). Every cluster is
  * stopped and its data dirs removed at the end, also on failure.
  */
+import type { Etcd3 } from 'etcd3';
 import { startEtcdCluster, type EtcdCluster, type RegistryBinary } from '@flotilla/testing';
-import { benchOptions, type BenchOptions } from './bench-options.js';
+import { benchOptions, type BenchOptions, type BenchSystem } from './bench-options.js';
 import { benchClient, benchValue } from './bench-clients.js';
 import { failover, type FailoverResult } from './failover.js';
+import { withCeilingServer } from './kv-ceiling.js';
 import { fillKeys, kvStep, type StepResult } from './kv-throughput.js';
 import { memoryAfterHistory, type MemoryResult } from './member-memory.js';
 import { renderTable, type Row } from './report-table.js';
@@ -54,6 +56,44 @@ async function withCluster<T>(
   }
 }
 
+/** Put and Range steps at every concurrency, as the options ask, through `client`. */
+async function throughput(
+  system: BenchSystem,
+  client: Etcd3,
+  o: BenchOptions,
+  result: SystemResult,
+  log: (line: string) => void,
+): Promise<void> {
+  const value = benchValue(o.valueBytes);
+  const step = { ms: o.ms, warmupMs: o.warmupMs, keys: o.keys, value };
+  for (const c of o.phases.includes('put') ? o.concurrency : []) {
+    result.put.push(await kvStep(client, 'put', c, step));
+    log(`${system}: put c=${c} ${result.put.at(-1)?.opsPerSec.toFixed(0)} ops/s`);
+  }
+  if (o.phases.includes('range')) {
+    await fillKeys(client, o.keys, value);
+    for (const c of o.concurrency) {
+      result.range.push(await kvStep(client, 'range', c, step));
+      log(`${system}: range c=${c} ${result.range.at(-1)?.opsPerSec.toFixed(0)} ops/s`);
+    }
+  }
+}
+
+/** The ceiling server takes part in the throughput phases only. */
+async function measureCeiling(o: BenchOptions, log: (line: string) => void): Promise<SystemResult> {
+  const result: SystemResult = { put: [], range: [] };
+  if (!o.phases.includes('put') && !o.phases.includes('range')) return result;
+  await withCeilingServer(async (endpoint) => {
+    const client = benchClient(endpoint);
+    try {
+      await throughput('ceiling', client, o, result, log);
+    } finally {
+      client.close();
+    }
+  });
+  return result;
+}
+
 async function measure(
   binary: RegistryBinary,
   o: BenchOptions,
@@ -66,18 +106,7 @@ async function measure(
     await withCluster(binary, async (cluster) => {
       const client = benchClient(cluster.endpoints);
       try {
-        const step = { ms: o.ms, warmupMs: o.warmupMs, keys: o.keys, value };
-        for (const c of has('put') ? o.concurrency : []) {
-          result.put.push(await kvStep(client, 'put', c, step));
-          log(`${binary}: put c=${c} ${result.put.at(-1)?.opsPerSec.toFixed(0)} ops/s`);
-        }
-        if (has('range')) {
-          await fillKeys(client, o.keys, value);
-          for (const c of o.concurrency) {
-            result.range.push(await kvStep(client, 'range', c, step));
-            log(`${binary}: range c=${c} ${result.range.at(-1)?.opsPerSec.toFixed(0)} ops/s`);
-          }
-        }
+        await throughput(binary, client, o, result, log);
         if (has('watch')) {
           result.watch = await watchFanout(cluster.endpoints, client, {
             watchers: o.watchers,
@@ -119,7 +148,7 @@ async function measure(
   return result;
 }
 
-function rows(results: Partial<Record<RegistryBinary, SystemResult>>, o: BenchOptions): Row[] {
+function rows(results: Partial<Record<BenchSystem, SystemResult>>, o: BenchOptions): Row[] {
   const out: Row[] = [];
   const per = (pick: (r: SystemResult) => number | undefined): Row['values'] =>
     Object.fromEntries(
@@ -181,8 +210,9 @@ function rows(results: Partial<Record<RegistryBinary, SystemResult>>, o: BenchOp
 async function main(): Promise<void> {
   const o = benchOptions(process.argv.slice(2));
   const log = (line: string): void => console.error(`[bench] ${line}`);
-  const results: Partial<Record<RegistryBinary, SystemResult>> = {};
-  for (const system of o.systems) results[system] = await measure(system, o, log);
+  const results: Partial<Record<BenchSystem, SystemResult>> = {};
+  for (const system of o.systems)
+    results[system] = system === 'ceiling' ? await measureCeiling(o, log) : await measure(system, o, log);
   if (o.json) {
     console.log(JSON.stringify({ options: o, results }, null, 2));
     return;
