@@ -201,6 +201,11 @@ function rows(results: Partial<Record<BenchSystem, SystemResult>>, o: BenchOptio
       values: per((r) => mean(r.memory?.afterMiB)),
       notes: notes((m) => m.afterMiB),
     });
+    out.push({
+      metric: `${name}, puts retried during the fill`,
+      unit: 'count',
+      values: per((r) => r.memory?.retriedPuts),
+    });
   }
   const errors = (r: SystemResult): number => [...r.put, ...r.range].reduce((n, s) => n + s.errors, 0);
   out.push({ metric: 'failed calls during throughput steps', unit: 'count', values: per(errors) });
