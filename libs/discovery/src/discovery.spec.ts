@@ -117,6 +117,7 @@ describe.each(REGISTRY_BINARIES)('discovery against a real %s', (binary) => {
         address: '127.0.0.1:7101',
         metadata: { version: '1.0.0', zone: 'z1', weight: 2 },
         key: 'flotilla/services/svc-watch/a',
+        revision: expect.stringMatching(/^\d+$/),
       },
       {
         service: 'svc-watch',
@@ -124,6 +125,7 @@ describe.each(REGISTRY_BINARIES)('discovery against a real %s', (binary) => {
         address: '127.0.0.1:7102',
         metadata: { zone: 'z2' },
         key: 'flotilla/services/svc-watch/b',
+        revision: expect.stringMatching(/^\d+$/),
       },
     ]);
     await a.deregister();

@@ -90,7 +90,9 @@ export class Discovery {
       );
     }
     return response.kvs
-      .map((kv) => decodeEndpoint(this.prefix, kv.key.toString('utf8'), kv.value.toString('utf8')))
+      .map((kv) =>
+        decodeEndpoint(this.prefix, kv.key.toString('utf8'), kv.value.toString('utf8'), kv.mod_revision),
+      )
       .filter(
         (e): e is ServiceEndpoint => e !== undefined && e.service === service && !e.instanceId.includes('/'),
       )

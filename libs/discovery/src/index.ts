@@ -36,6 +36,7 @@ export { DISCOVERY_CHANNEL_OPTION } from './grpc/resolver-registry.js';
 export {
   registerNameResolver,
   endpointMetadata,
+  endpointRegistration,
   type NameResolver,
   type NameResolverFactory,
   type ResolutionSink,

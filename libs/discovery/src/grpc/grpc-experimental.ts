@@ -13,6 +13,11 @@ export interface ResolvedAddress {
   port: number;
   /** Registry metadata (e.g. `weight`), handed to load balancers on the endpoint; see endpointMetadata(). */
   metadata?: Readonly<Record<string, unknown>>;
+  /**
+   * Changes whenever the instance registers again (etcd mod revision); see endpointRegistration().
+   * A load balancer reconnects at once to a re-registered endpoint it was backing off from.
+   */
+  registration?: string;
 }
 
 /** Where a name resolver sends its results. */
@@ -99,15 +104,22 @@ export function registerNameResolver(scheme: string, factory: NameResolverFactor
 /** grpc-js passes endpoint objects through to the LB policy untouched, so metadata can ride along. */
 interface EndpointWithMetadata extends experimental.Endpoint {
   metadata?: Readonly<Record<string, unknown>>;
+  registration?: string;
 }
 
 function toEndpoint(a: ResolvedAddress): EndpointWithMetadata {
   const endpoint: EndpointWithMetadata = { addresses: [{ host: a.host, port: a.port }] };
   if (a.metadata !== undefined) endpoint.metadata = a.metadata;
+  if (a.registration !== undefined) endpoint.registration = a.registration;
   return endpoint;
 }
 
 /** The registry metadata a resolver attached to `endpoint` (see ResolvedAddress), if any. */
 export function endpointMetadata(endpoint: object): Readonly<Record<string, unknown>> | undefined {
   return (endpoint as EndpointWithMetadata).metadata;
+}
+
+/** Which registration of the instance `endpoint` came from (see ResolvedAddress), if known. */
+export function endpointRegistration(endpoint: object): string | undefined {
+  return (endpoint as EndpointWithMetadata).registration;
 }

@@ -204,7 +204,11 @@ export class EtcdResolver implements NameResolver {
       return;
     }
     this.sink.update(
-      endpoints.map((e) => ({ ...parseHostPort(e.address), metadata: e.metadata })),
+      endpoints.map((e) => ({
+        ...parseHostPort(e.address),
+        metadata: e.metadata,
+        ...(e.revision === undefined ? {} : { registration: e.revision }),
+      })),
       this.serviceConfig,
     );
   }

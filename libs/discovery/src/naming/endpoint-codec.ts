@@ -21,6 +21,11 @@ export interface ServiceEndpoint {
   metadata: EndpointMetadata;
   /** The etcd key it was found under. */
   key: string;
+  /**
+   * The key's etcd mod revision: it changes whenever the instance registers again (after a restart
+   * or a lost lease), which tells load balancers to reconnect at once rather than after backoff.
+   */
+  revision?: string;
 }
 
 /**
@@ -107,12 +112,17 @@ export function parseInstanceKey(
   return { service: rest.slice(0, slash), instanceId: rest.slice(slash + 1) };
 }
 
-/** Builds the endpoint for a key/value pair, or undefined if either is unusable. */
-export function decodeEndpoint(prefix: string, key: string, value: string): ServiceEndpoint | undefined {
+/** Builds the endpoint for a key/value pair (and the key's mod revision), or undefined if either is unusable. */
+export function decodeEndpoint(
+  prefix: string,
+  key: string,
+  value: string,
+  revision?: string,
+): ServiceEndpoint | undefined {
   const names = parseInstanceKey(prefix, key);
   const decoded = decodeEndpointValue(value);
   if (!names || !decoded) return undefined;
-  return { ...names, ...decoded, key };
+  return revision === undefined ? { ...names, ...decoded, key } : { ...names, ...decoded, key, revision };
 }
 
 function assertMetadata(metadata: EndpointMetadata): void {

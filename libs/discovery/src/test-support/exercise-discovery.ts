@@ -59,6 +59,7 @@ export async function exerciseDiscovery(
         address: server.address,
         metadata: { zone: 'z1' },
         key: `${discovery.prefix}/${service}/i-${i}`,
+        revision: expect.stringMatching(/^\d+$/),
       })),
     );
 

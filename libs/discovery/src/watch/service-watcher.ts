@@ -128,7 +128,7 @@ export class ServiceWatcher {
       this.endpoints.delete(key);
       return;
     }
-    const endpoint = decodeEndpoint(this.prefix, key, kv.value.toString('utf8'));
+    const endpoint = decodeEndpoint(this.prefix, key, kv.value.toString('utf8'), kv.mod_revision);
     // Only direct children of the service prefix, so "greeter" never picks up "greeter2".
     if (endpoint && endpoint.service === this.service && !endpoint.instanceId.includes('/'))
       this.endpoints.set(key, endpoint);

@@ -1,5 +1,5 @@
 import { type ChannelOptions, connectivityState } from '@grpc/grpc-js';
-import { endpointMetadata } from '@flotilla/discovery';
+import { endpointMetadata, endpointRegistration } from '@flotilla/discovery';
 import * as x from './grpc-lb.js';
 import { type BalancerContext, findBalancerContext } from './balancer-context.js';
 import { failFastResult, FlotillaPicker, type ReadyEndpoint } from './flotilla-picker.js';
@@ -27,6 +27,10 @@ const RERESOLUTION_INTERVAL_MS = 1000;
 interface Child {
   address: string;
   leaf: x.LeafLoadBalancer;
+  /** The registration (etcd revision) the endpoint was last resolved from. */
+  registration: string | undefined;
+  /** The latest subchannel its leaf made for each address, to cut their reconnect backoff short. */
+  subchannels: Map<string, x.SubchannelInterface>;
 }
 
 /**
@@ -44,16 +48,23 @@ export abstract class FlotillaLoadBalancer implements x.LoadBalancer {
   private updatesPaused = false;
   private lastReresolution = -Infinity;
   private reresolutionTimer: NodeJS.Timeout | undefined;
-  private readonly childHelper: x.ChannelControlHelper;
   protected abstract readonly strategy: PickStrategy;
 
-  constructor(private readonly helper: x.ChannelControlHelper) {
-    this.childHelper = x.createChildChannelControlHelper(helper, {
+  constructor(private readonly helper: x.ChannelControlHelper) {}
+
+  /** The helper a child's leaf works through: shared state updates, its own subchannel list. */
+  private childHelper(subchannels: Map<string, x.SubchannelInterface>): x.ChannelControlHelper {
+    return x.createChildChannelControlHelper(this.helper, {
       updateState: (_state, _picker, errorMessage) => {
         if (errorMessage) this.lastError = errorMessage;
         this.publish();
       },
       requestReresolution: () => this.requestReresolution(),
+      createSubchannel: (address, options) => {
+        const subchannel = this.helper.createSubchannel(address, options);
+        subchannels.set(x.subchannelAddressToString(address), subchannel);
+        return subchannel;
+      },
     });
   }
 
@@ -94,14 +105,25 @@ export abstract class FlotillaLoadBalancer implements x.LoadBalancer {
       const address = endpoint.addresses.map((a) => x.subchannelAddressToString(a)).join(',');
       const weight = Number(endpointMetadata(endpoint)?.['weight'] ?? 1);
       context.endpoint(address).weight = Number.isFinite(weight) && weight > 0 ? weight : 1;
+      const registration = endpointRegistration(endpoint);
       const existing = this.children.get(address);
       if (existing) {
         // Same address: keep the connection. (Re-feeding the leaf would restart a failing one.)
         next.set(address, existing);
+        if (registration !== existing.registration) {
+          existing.registration = registration;
+          // The instance registered again, so it is up: reconnect now instead of after the
+          // backoff its earlier failures built up (up to minutes).
+          if (existing.leaf.getConnectivityState() === connectivityState.TRANSIENT_FAILURE)
+            for (const subchannel of existing.subchannels.values()) x.resetSubchannelBackoff(subchannel);
+        }
       } else {
-        const child = {
+        const subchannels = new Map<string, x.SubchannelInterface>();
+        const child: Child = {
           address,
-          leaf: new x.LeafLoadBalancer(endpoint, this.childHelper, options, resolutionNote),
+          registration,
+          subchannels,
+          leaf: new x.LeafLoadBalancer(endpoint, this.childHelper(subchannels), options, resolutionNote),
         };
         next.set(address, child);
         fresh.push(child);

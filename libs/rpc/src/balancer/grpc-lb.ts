@@ -22,3 +22,12 @@ export type PickArgs = experimental.PickArgs;
 export type PickResult = experimental.PickResult;
 export type Endpoint = experimental.Endpoint;
 export type StatusOr<T> = experimental.StatusOr<T>;
+export type SubchannelInterface = experimental.SubchannelInterface;
+
+/**
+ * Ends a subchannel's reconnect backoff: if it is waiting to retry a failed connection, it
+ * connects now. (grpc-js keeps the backoff in the shared real subchannel behind the wrapper.)
+ */
+export function resetSubchannelBackoff(subchannel: SubchannelInterface): void {
+  subchannel.getRealSubchannel().resetBackoff();
+}

@@ -54,7 +54,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
     );
 
   const health = new HealthProbe();
-  const watch = new ClusterWatch(fleet.store, fleet.gateway, o.log);
+  // Each line carries the seconds since the run began, to line failed calls up with the faults.
+  let began = performance.now();
+  const log = (line: string) =>
+    o.log(`${((performance.now() - began) / 1000).toFixed(1).padStart(5)}s ${line}`);
+  const watch = new ClusterWatch(fleet.store, fleet.gateway, log);
   const before: GatewayStats | undefined = await fetchGatewayStats(fleet.gateway, 2000).catch(
     () => undefined,
   );
@@ -67,10 +71,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
     instanceServing: async (address) => (await health.grpc(hostPort(address), 1000)) === 'serving',
     random,
     faultEveryMs: o.faultEveryMs,
-    log: o.log,
+    log,
   });
 
-  const began = performance.now();
+  began = performance.now();
   await watch.start();
   load.start();
   const stopFaults = new AbortController();

@@ -72,10 +72,15 @@ export class LoadGenerator {
     const url = `${this.gateway.replace(/\/$/, '')}/hello/${name}?lang=${lang}`;
     const began = performance.now();
     let failure: string | undefined;
+    let detail: string | undefined;
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(CALL_TIMEOUT_MS) });
       const body = await response.text();
-      if (response.status !== 200) failure = `HTTP ${response.status} ${errorCode(body)}`.trim();
+      if (response.status !== 200) {
+        const { code, message } = errorOf(body);
+        failure = `HTTP ${response.status} ${code}`.trim();
+        detail = message;
+      }
     } catch (error) {
       const e = error as Error & { cause?: { code?: string } };
       failure =
@@ -87,17 +92,22 @@ export class LoadGenerator {
       this.result.failed += 1;
       this.result.failures[failure] = (this.result.failures[failure] ?? 0) + 1;
       if (this.result.examples.length < 5)
-        this.result.examples.push(`${new Date().toISOString()} GET ${url}: ${failure}`);
+        this.result.examples.push(
+          `at ${((performance.now() - this.started) / 1000).toFixed(1)}s GET ${url}: ${failure}${detail ? ` (${detail})` : ''}`,
+        );
     }
   }
 }
 
-/** The gRPC code name from the gateway's error body, when it has one. */
-function errorCode(body: string): string {
+/** The gRPC code name and message from the gateway's error body, when it has them. */
+function errorOf(body: string): { code: string; message: string | undefined } {
   try {
-    const code = (JSON.parse(body) as { error?: { code?: unknown } }).error?.code;
-    return typeof code === 'string' ? code : '';
+    const error = (JSON.parse(body) as { error?: { code?: unknown; message?: unknown } }).error;
+    return {
+      code: typeof error?.code === 'string' ? error.code : '',
+      message: typeof error?.message === 'string' ? error.message : undefined,
+    };
   } catch {
-    return '';
+    return { code: '', message: undefined };
   }
 }
