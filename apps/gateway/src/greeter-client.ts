@@ -1,6 +1,7 @@
 import { createDiscovery, type Discovery } from '@flotilla/discovery';
 import { GreeterService, greeterSchema } from '@flotilla/proto';
 import { createClient, type ServiceRpcConfig, type TypedClient } from '@flotilla/rpc';
+import { clientTracingInterceptor, registerClient } from '@flotilla/telemetry';
 
 export type GreeterClient = TypedClient<typeof GreeterService, true>;
 /** Nest injection token of the greeter client. */
@@ -17,7 +18,12 @@ export const GREETER_RPC: ServiceRpcConfig = {
   methods: { SayHello: { hedging: true } },
 };
 
-/** The registry connection and the greeter client on it; `close()` releases both. */
+/**
+ * The registry connection and the greeter client on it; `close()` releases both. Each call is a
+ * CLIENT span (a child of the HTTP request's span) that carries the trace to the greeter, and the
+ * client's `$stats()` feed the metrics (breakers, picks, retries, hedges); both record only once
+ * main.ts has started telemetry.
+ */
 export interface GreeterConnection {
   client: GreeterClient;
   close(): Promise<void>;
@@ -33,10 +39,13 @@ export async function connectGreeter(
     serviceName: service,
     schemas: [greeterSchema],
     config: GREETER_RPC,
+    interceptors: [clientTracingInterceptor()],
   });
+  const unregisterMetrics = registerClient(client);
   return {
     client,
     async close() {
+      unregisterMetrics();
       client.$close();
       await discovery.close();
     },
