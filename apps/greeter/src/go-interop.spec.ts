@@ -169,6 +169,7 @@ describe.each(REGISTRY_BINARIES)(SUITE, (binary) => {
         address,
         metadata: { value: 'go-meta' },
         key: 'flotilla/services/gosvc/go-1',
+        revision: expect.stringMatching(/^\d+$/),
       },
     ]);
     const client = new GreeterClient('etcd:///gosvc', credentials.createInsecure());
