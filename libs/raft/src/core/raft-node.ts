@@ -200,6 +200,27 @@ export class RaftNode {
     this.startCampaign(this.options.preVote ? 'pre-election' : 'election');
   }
 
+  /**
+   * The transport's connection to `peer` broke. When `peer` is this follower's leader, the likeliest
+   * cause is a crashed leader (a killed process's sockets close at once), so stop honouring its
+   * lease and campaign within a few ticks instead of a whole election timeout. The remaining voters
+   * take turns by id, a tick apart, so that they seldom split the vote. Harmless if the leader lives
+   * on: the other followers still hear it and refuse the pre-vote, and its next heartbeat restarts
+   * this timer. Needs PreVote: without it a needless campaign would raise the term and depose it.
+   */
+  leaderConnectionLost(peer: NodeId): void {
+    if (!this.options.preVote || this.role !== 'follower' || this.leader !== peer) return;
+    const t = this.options.electionTicks;
+    if (this.electionElapsed >= t) return; // out of the lease already: the timeout is near
+    const turn = this.membership.voters
+      .filter((id) => id !== peer)
+      .sort()
+      .indexOf(this.id);
+    if (turn < 0) return; // learners do not campaign
+    this.electionElapsed = t;
+    this.randomizedElectionTimeout = t + 1 + turn;
+  }
+
   propose(data: Uint8Array): ProposeResult {
     return this.proposeBatch([data]);
   }

@@ -2,6 +2,8 @@ import type { Message } from '../core/messages.js';
 import type { NodeId } from '../core/types.js';
 
 export type MessageHandler = (message: Message) => void;
+/** Told the id of a peer whose connection broke. */
+export type ConnectionLostListener = (peer: NodeId) => void;
 
 /**
  * Carries Raft messages between servers. Best effort: messages may be lost, duplicated, delayed
@@ -14,6 +16,11 @@ export interface Transport {
   send(message: Message): void;
   /** Registers the single handler for incoming messages addressed to `id`. */
   listen(handler: MessageHandler): void;
+  /**
+   * Optional: registers the single listener told when the connection to or from a peer breaks
+   * (e.g. its process died and its sockets closed). A hint for fast failover, never needed for safety.
+   */
+  onConnectionLost?(listener: ConnectionLostListener): void;
   /** Starts sending to `id` at `address` (or moves it there). Optional: fixed-peer transports omit it. */
   addPeer?(id: NodeId, address: string): void;
   /** Stops sending to `id` and drops its queue. */

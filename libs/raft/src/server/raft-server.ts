@@ -169,6 +169,11 @@ export class RaftServer<R = unknown> {
       server.node.step(m);
       server.kick();
     });
+    opts.transport.onConnectionLost?.((peer) => {
+      if (server.stopped) return;
+      server.node.leaderConnectionLost(peer);
+      server.kick();
+    });
     server.ticker = opts.clock.setInterval(() => {
       if (server.stopped) return;
       server.node.tick();

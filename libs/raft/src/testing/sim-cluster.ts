@@ -404,6 +404,25 @@ class SimClusterImpl implements SimClusterExt {
     s.incarnation++;
     for (const r of this.reads.values()) if (r.server === i) r.failed = 'server crashed';
     this.trace.add(`crash ${i} t=${this.sched.now}`);
+    this.reportConnectionLost(i);
+  }
+
+  /**
+   * A crashed process's connections close at once: the servers that can reach it hear so a few
+   * ms later, as a real transport reports a broken stream (see RaftNode.leaderConnectionLost).
+   */
+  private reportConnectionLost(i: number): void {
+    for (let j = 0; j < this.n; j++) {
+      const other = this.servers[j];
+      if (j === i || !other.node || !this.net.reachable(i, j)) continue;
+      const inc = other.incarnation;
+      this.sched.after(1 + this.rng.int(5), () => {
+        if (other.incarnation !== inc || !other.node) return;
+        other.node.leaderConnectionLost(simId(i));
+        this.trace.add(`connection-lost ${j}<${i} t=${this.sched.now}`);
+        this.markDirty(j);
+      });
+    }
   }
 
   setLeaderCrashes(schedule: LeaderCrashSchedule | null): void {

@@ -51,6 +51,24 @@ describe('GrpcTransport', () => {
     expect(b.stats().received).toBe(500);
   });
 
+  it('tells its listener when a peer it talks with goes away, and not before', async () => {
+    const [pa, pb] = [await freePort(), await freePort()];
+    const a = await start('a', { b: `127.0.0.1:${pb}` }, pa);
+    const b = await start('b', { a: `127.0.0.1:${pa}` }, pb);
+    const lost: string[] = [];
+    a.onConnectionLost((peer) => lost.push(peer));
+    const atA = collect(a);
+    const atB = collect(b);
+    a.send(heartbeat('a', 'b', 1));
+    b.send(heartbeat('b', 'a', 1));
+    await waitFor(() => atA.length === 1 && atB.length === 1, { timeoutMs: 10_000, what: 'both streams' });
+    expect(lost).toEqual([]);
+    // Closing drops b's sockets at once, as a killed process's would.
+    await b.close();
+    await waitFor(() => lost.length > 0, { timeoutMs: 5000, what: 'a to notice that b went away' });
+    expect(new Set(lost)).toEqual(new Set(['b']));
+  });
+
   it('reports the port it bound when asked for port 0', async () => {
     const t = await start('solo', {});
     expect(t.port).toBeGreaterThan(0);

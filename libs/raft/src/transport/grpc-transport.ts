@@ -10,7 +10,7 @@ import {
 import { raftV1 } from '@flotilla/proto';
 import type { Message } from '../core/messages.js';
 import type { NodeId } from '../core/types.js';
-import type { MessageHandler, Transport } from '../interfaces/transport.js';
+import type { ConnectionLostListener, MessageHandler, Transport } from '../interfaces/transport.js';
 import { createGrpcServer } from './grpc-server.js';
 import { fromWire } from './message-codec.js';
 import { PeerLink, type PeerCounters, type PeerLinkOptions, type PeerLinkStats } from './peer-link.js';
@@ -72,6 +72,7 @@ const MAX_BATCH_BYTES = 1024 * 1024;
  */
 export class GrpcTransport implements Transport {
   private handler: MessageHandler | null = null;
+  private connectionLost: ConnectionLostListener | null = null;
   private closed = false;
   private readonly counters = { received: 0, rejected: 0, rejectedCluster: 0, unhandled: 0 };
   private readonly links = new Map<NodeId, PeerLink>();
@@ -139,6 +140,11 @@ export class GrpcTransport implements Transport {
     this.handler = handler;
   }
 
+  /** Told when a peer's stream breaks, ours to it or its to us (a killed process closes both at once). */
+  onConnectionLost(listener: ConnectionLostListener): void {
+    this.connectionLost = listener;
+  }
+
   /** Starts sending to `id` at `address`; an existing peer moves there (its queue is dropped). */
   addPeer(id: NodeId, address: string): void {
     if (this.closed || id === this.id) return;
@@ -150,7 +156,7 @@ export class GrpcTransport implements Transport {
       counters = { sent: 0, dropped: 0, failures: 0 };
       this.sentTo.set(id, counters);
     }
-    this.links.set(id, new PeerLink(id, address, this.linkOptions, counters));
+    this.links.set(id, new PeerLink(id, address, this.linkOptions, counters, () => this.lost(id)));
   }
 
   /** Stops sending to `id`: closes its stream and drops its queue. Its messages are still received. */
@@ -185,12 +191,26 @@ export class GrpcTransport implements Transport {
     callback: sendUnaryData<raftV1.SendAck>,
   ): void {
     let received = 0;
+    let from: NodeId | undefined; // the sender, once a message names it
     call.sendMetadata(new Metadata());
     call.on('data', (batch: raftV1.RaftBatch) => {
-      for (const wire of batch.messages) if (this.accept(wire)) received++;
+      for (const wire of batch.messages) {
+        if (!this.accept(wire)) continue;
+        received++;
+        from = wire.from;
+      }
     });
     call.on('end', () => callback(null, { received }));
-    call.on('error', () => undefined);
+    // Not ended but broken off: the sender's connection dropped.
+    const broken = () => {
+      if (from !== undefined) this.lost(from);
+    };
+    call.on('cancelled', broken);
+    call.on('error', broken);
+  }
+
+  private lost(peer: NodeId): void {
+    if (!this.closed) this.connectionLost?.(peer);
   }
 
   /** Checks one incoming message and hands it to the handler; false if it was not handed over. */

@@ -68,6 +68,8 @@ export class PeerLink {
     readonly address: string,
     private readonly options: PeerLinkOptions,
     private readonly counters: PeerCounters = { sent: 0, dropped: 0, failures: 0 },
+    /** Called when the stream fails (the peer died, or cannot be reached). */
+    private readonly onBroken: () => void = () => undefined,
   ) {
     this.client = new raftV1.RaftTransportClient(
       address,
@@ -162,6 +164,7 @@ export class PeerLink {
       return;
     }
     this.counters.failures++;
+    this.onBroken();
     this.counters.dropped += this.queue.length;
     this.queue.length = 0;
     const timer = setTimeout(() => {

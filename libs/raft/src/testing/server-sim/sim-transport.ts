@@ -1,6 +1,6 @@
 import type { Message } from '../../core/messages.js';
 import type { NodeId } from '../../core/types.js';
-import type { MessageHandler, Transport } from '../../interfaces/transport.js';
+import type { ConnectionLostListener, MessageHandler, Transport } from '../../interfaces/transport.js';
 import type { Scheduler } from '../scheduler.js';
 import type { SimNetwork } from '../sim-network.js';
 
@@ -14,6 +14,7 @@ export interface TransportObserver {
 interface Listener {
   readonly handler: MessageHandler;
   readonly owner: SimTransport;
+  connectionLost?: ConnectionLostListener;
 }
 
 /**
@@ -42,8 +43,26 @@ export class SimTransportHub {
     this.listeners[t.index] = { handler, owner: t };
   }
 
+  onConnectionLost(t: SimTransport, listener: ConnectionLostListener): void {
+    const l = this.listeners[t.index];
+    if (l?.owner === t) l.connectionLost = listener;
+  }
+
   unlisten(t: SimTransport): void {
-    if (this.listeners[t.index]?.owner === t) this.listeners[t.index] = null;
+    if (this.listeners[t.index]?.owner !== t) return;
+    this.listeners[t.index] = null;
+    this.reportLost(t);
+  }
+
+  /** Its connections close: the servers that can reach it hear so a moment later. */
+  private reportLost(t: SimTransport): void {
+    for (let j = 0; j < this.listeners.length; j++) {
+      const l = this.listeners[j];
+      if (j === t.index || !l?.connectionLost || !this.net.reachable(t.index, j)) continue;
+      this.sched.after(1, () => {
+        if (this.listeners[j] === l) l.connectionLost?.(t.id);
+      });
+    }
   }
 
   misuse(message: string): void {
@@ -94,6 +113,10 @@ export class SimTransport implements Transport {
       return;
     }
     this.hub.listen(this, handler);
+  }
+
+  onConnectionLost(listener: ConnectionLostListener): void {
+    if (!this.fenced && !this.closed) this.hub.onConnectionLost(this, listener);
   }
 
   async close(): Promise<void> {
