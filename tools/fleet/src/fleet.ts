@@ -10,7 +10,7 @@ import {
   removeFleetState,
   writeFleetState,
 } from './fleet-state.js';
-import { exitedMessage } from './log-tail.js';
+import { exitedMessage, logTail } from './log-tail.js';
 import { displayPath, type FleetPaths, fleetPaths } from './paths.js';
 import { ensureEtcd } from './registry/ensure-etcd.js';
 import { registryLayer, startRegistry } from './registry/start-registry.js';
@@ -479,6 +479,7 @@ export class RunningFleet {
       what,
       signal: this.options.signal,
       failed: () => exitedMessage(process),
+      detail: () => logTail(process),
     });
   }
 }

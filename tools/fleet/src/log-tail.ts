@@ -2,9 +2,8 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { ManagedProcess } from './supervisor/managed-process.js';
 
-/** "<name> exited during start-up (code 1); the end of its log, <file>:" and the last lines. */
-export function exitedMessage(process: ManagedProcess, lines = 15): string | undefined {
-  if (!process.hasExited()) return undefined;
+/** "the end of its log, <file>:" and its last lines, to say why a process is not ready. */
+export function logTail(process: ManagedProcess, lines = 15): string {
   const file = process.spec.logFile;
   let tail = '';
   try {
@@ -12,5 +11,11 @@ export function exitedMessage(process: ManagedProcess, lines = 15): string | und
   } catch {
     tail = '(no log)';
   }
-  return `${process.spec.name} exited during start-up; the end of its log, ${relative(globalThis.process.cwd(), file) || file}:\n${tail}`;
+  return `the end of its log, ${relative(globalThis.process.cwd(), file) || file}:\n${tail}`;
+}
+
+/** "<name> exited during start-up; the end of its log, <file>:" and the last lines. */
+export function exitedMessage(process: ManagedProcess, lines = 15): string | undefined {
+  if (!process.hasExited()) return undefined;
+  return `${process.spec.name} exited during start-up; ${logTail(process, lines)}`;
 }

@@ -12,6 +12,8 @@ export interface WaitOptions {
   signal?: AbortSignal;
   /** A reason to give up at once (e.g. the process exited), or undefined. */
   failed?: () => string | undefined;
+  /** More to say on a timeout (e.g. the end of the awaited process's log). */
+  detail?: () => string;
   intervalMs?: number;
 }
 
@@ -24,7 +26,9 @@ export async function waitUntil(check: () => Promise<boolean>, options: WaitOpti
     if (failure) throw new Error(failure);
     if (await check()) return;
     if (Date.now() > deadline)
-      throw new Error(`timed out after ${options.timeoutMs} ms waiting for ${options.what}`);
+      throw new Error(
+        `timed out after ${options.timeoutMs} ms waiting for ${options.what}${options.detail ? `; ${options.detail()}` : ''}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 200));
   }
 }

@@ -1,6 +1,6 @@
 import { createDiscovery } from '@flotilla/discovery';
 import type { ManagedProcess } from '../supervisor/managed-process.js';
-import { exitedMessage } from '../log-tail.js';
+import { exitedMessage, logTail } from '../log-tail.js';
 import { waitUntil } from '../wait-until.js';
 
 /** Whether a member answers a read of the registry prefix (which needs an elected leader). */
@@ -31,6 +31,7 @@ export async function waitRegistryReady(
         what: `${process.spec.name} to serve on ${endpoint}`,
         signal,
         failed: () => exitedMessage(process),
+        detail: () => logTail(process),
       }),
     ),
   );

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createDiscovery } from '@flotilla/discovery';
 import { createClient, type ProtoSchema, type ServiceShape } from '@flotilla/rpc';
-import { freePort, isProcessAlive, waitFor } from '@flotilla/testing';
+import { isProcessAlive, waitFor } from '@flotilla/testing';
 import { type ForegroundJob, startForegroundJob } from '../test-support/foreground-job.js';
 import { FleetWatch } from '../test-support/fleet-watch.js';
 import { acceptsConnections, killAll, processesIn } from '../test-support/leftovers.js';
@@ -26,9 +26,9 @@ const SERVICE = 'e2e-orders';
 describe('the README walk-through, end to end in a copy of the workspace', () => {
   let copy: string | undefined;
   let stateDir = '';
-  let gatewayPort = 0;
   let fleet: ForegroundJob | undefined;
   let watch: FleetWatch | undefined;
+  let ready = false;
 
   /** Runs a command in the copy; a failure shows what it printed. */
   async function inCopy(command: string, args: string[], timeoutMs = 300_000): Promise<string> {
@@ -47,19 +47,20 @@ describe('the README walk-through, end to end in a copy of the workspace', () =>
 
   /** The running fleet; a step that needs it fails at once if an earlier step did not start it. */
   const running = (): { fleet: ForegroundJob; watch: FleetWatch } => {
-    if (!fleet || !watch) throw new Error('the fleet is not running (an earlier step failed)');
+    if (!fleet || !watch || !ready) throw new Error('the fleet is not running (an earlier step failed)');
     return { fleet, watch };
   };
 
   beforeAll(async () => {
     copy = copyWorkspace(WORKSPACE);
     // The README's fleet.json serves the gateway on 127.0.0.1:8080, which a developer's own fleet
-    // (or any other program) may hold on this machine: the copy's gateway gets a free port instead.
-    gatewayPort = await freePort();
+    // (or any other program) may hold on this machine. A port picked now could be taken by the time
+    // the build is done, minutes later, so the copy's gateway takes a free one when it starts.
     const definition = join(copy, 'fleet.json');
     const text = readFileSync(definition, 'utf-8');
-    expect(text.match(/"base": 8080\b/g)).toHaveLength(1);
-    writeFileSync(definition, text.replace(/"base": 8080\b/, `"base": ${gatewayPort}`));
+    const fixed = /"port": \{ "mode": "fixed", "base": 8080 \}/g;
+    expect(text.match(fixed)).toHaveLength(1);
+    writeFileSync(definition, text.replace(fixed, '"port": { "mode": "free" }'));
     // In the copy's tmp/ (git-ignored, so Nx ignores it too); the copy's removal takes it along.
     stateDir = join(copy, 'tmp/walkthrough-fleet');
   });
@@ -110,6 +111,7 @@ describe('the README walk-through, end to end in a copy of the workspace', () =>
     const job = fleet;
     // It builds the copy from scratch (no dist, no Nx cache) before starting anything.
     await job.waitForOutput('fleet ready', 900_000);
+    ready = true;
     const state = watch.state();
     expect(
       Object.fromEntries(Object.entries(state.services).map(([name, list]) => [name, list.length])),
@@ -118,7 +120,8 @@ describe('the README walk-through, end to end in a copy of the workspace', () =>
 
     // The line to paste into another terminal, as printed.
     const example = /^\[fleet\]\s+curl '([^']+)'$/m.exec(job.output())?.[1];
-    expect(example).toBe(`http://127.0.0.1:${gatewayPort}/hello/Ada?lang=fr`);
+    expect(state.gateway).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(example).toBe(`${state.gateway}/hello/Ada?lang=fr`);
     const reply = await fetch(example!);
     expect(reply.status).toBe(200);
     expect(await reply.json()).toEqual({ message: 'Bonjour Ada' });

@@ -18,6 +18,15 @@ export interface ForegroundJob {
 }
 
 /**
+ * The end of a job's output for a failure message: its last lines first (reports cut long messages
+ * short, and the reason a start-up failed is at the end), then more of what led to them.
+ */
+function lastWords(output: string): string {
+  const lines = output.trimEnd().split('\n');
+  return `${lines.slice(-12).join('\n')}\n--- the output before that ends: ---\n${lines.slice(0, -12).join('\n').slice(-6000)}`;
+}
+
+/**
  * Starts a command as a terminal's foreground job: the leader of a new process group, so that
  * `interrupt` reaches every process in it and nothing else, as the terminal's Ctrl-C does.
  */
@@ -43,12 +52,12 @@ export function startForegroundJob(command: string, args: string[], cwd: string)
         what: `"${text}"`,
       });
     } catch (error) {
-      throw new Error(`${(error as Error).message}; the output so far ends:\n${output().slice(-8000)}`);
+      throw new Error(`${(error as Error).message}; it last printed:\n${lastWords(output())}`);
     }
     if (!output().includes(text)) {
       const how = child.exitCode ?? child.signalCode;
       throw new Error(
-        `${command} ${args.join(' ')} ended (${how}) before printing "${text}":\n${output().slice(-8000)}`,
+        `${command} ${args.join(' ')} ended (${how}) before printing "${text}"; it last printed:\n${lastWords(output())}`,
       );
     }
   };
