@@ -1,11 +1,9 @@
 import { status } from '@grpc/grpc-js';
-import { GreeterService, protoFile } from '@flotilla/proto';
+import { GreeterService } from '@flotilla/proto';
 import { waitFor } from '@flotilla/testing';
-import { createClient } from '../client/create-client.js';
 import type { TypedClient } from '../client/client-types.js';
-import { type GreeterFleet, startGreeterFleet } from '../test-support/greeter-fleet.js';
+import { type GreeterFleet, greeterClient, startGreeterFleet } from '../test-support/greeter-fleet.js';
 import { runLoad } from '../test-support/load.js';
-import { waitConnected } from '../test-support/wait-connected.js';
 
 describe('failover: instances dying under load (real greeters, real etcd)', () => {
   let fleet: GreeterFleet;
@@ -13,12 +11,7 @@ describe('failover: instances dying under load (real greeters, real etcd)', () =
 
   beforeAll(async () => {
     fleet = await startGreeterFleet(3);
-    client = createClient(GreeterService, 'etcd:///greeter', {
-      discovery: fleet.discovery,
-      protoFile: protoFile('helloworld/v1/greeter.proto'),
-      config: { timeoutMs: 5000 },
-    });
-    await waitConnected(client, 3);
+    client = await greeterClient(fleet, { config: { timeoutMs: 5000 } });
   });
   afterAll(async () => {
     client?.$close();

@@ -1,8 +1,5 @@
-import { GreeterService, protoFile } from '@flotilla/proto';
-import { createClient } from '../client/create-client.js';
-import { type GreeterFleet, startGreeterFleet } from '../test-support/greeter-fleet.js';
+import { type GreeterFleet, greeterClient, startGreeterFleet } from '../test-support/greeter-fleet.js';
 import { forCalls, runLoad } from '../test-support/load.js';
-import { waitConnected } from '../test-support/wait-connected.js';
 
 describe('p2c_ewma steers away from a slow instance', () => {
   let fleet: GreeterFleet;
@@ -17,12 +14,8 @@ describe('p2c_ewma steers away from a slow instance', () => {
   });
 
   it('sends the instance with 200 ms extra latency less than 10% of calls under steady load', async () => {
-    const client = createClient(GreeterService, 'etcd:///greeter', {
-      discovery: fleet.discovery,
-      protoFile: protoFile('helloworld/v1/greeter.proto'),
-    });
+    const client = await greeterClient(fleet);
     try {
-      await waitConnected(client, 3);
       const slow = fleet.instances[2]!.address;
       const started = () => {
         const endpoints = client.$stats().endpoints;
@@ -46,9 +39,7 @@ describe('p2c_ewma steers away from a slow instance', () => {
   });
 
   it('hedges an idempotent call to another instance when the first is slow', async () => {
-    const client = createClient(GreeterService, 'etcd:///greeter', {
-      discovery: fleet.discovery,
-      protoFile: protoFile('helloworld/v1/greeter.proto'),
+    const client = await greeterClient(fleet, {
       config: {
         policy: 'round_robin',
         hedging: { delayMs: 10, maxAttempts: 2 },
@@ -56,7 +47,6 @@ describe('p2c_ewma steers away from a slow instance', () => {
       },
     });
     try {
-      await waitConnected(client, 3);
       const result = await runLoad(1, (i) => client.sayHello({ name: `h${i}`, count: 0 }), forCalls(60));
       expect(result.errors).toEqual([]);
       // Round robin sends a third of first attempts to the slow instance; hedges answer them early.

@@ -1,8 +1,5 @@
-import { GreeterService } from '@flotilla/proto';
-import { createClient } from '../client/create-client.js';
 import type { PolicyName } from '../config/rpc-config.js';
-import { type GreeterFleet, startGreeterFleet } from '../test-support/greeter-fleet.js';
-import { waitConnected } from '../test-support/wait-connected.js';
+import { type GreeterFleet, greeterClient, startGreeterFleet } from '../test-support/greeter-fleet.js';
 
 const WEIGHTS = [1, 2, 5];
 
@@ -21,12 +18,8 @@ describe('round_robin and weighted policies (weights from the etcd registry meta
   });
 
   async function spread(policy: PolicyName, calls: number): Promise<number[]> {
-    const client = createClient(GreeterService, 'etcd:///greeter', {
-      discovery: fleet.discovery,
-      config: { policy },
-    });
+    const client = await greeterClient(fleet, { config: { policy } });
     try {
-      await waitConnected(client, 3);
       for (let i = 0; i < calls; i++) await client.sayHello({ name: `r${i}`, count: 0 });
       const byAddress = new Map(client.$stats().endpoints.map((e) => [e.address, e]));
       expect(fleet.instances.map((g) => byAddress.get(g.address)!.weight)).toEqual(WEIGHTS);

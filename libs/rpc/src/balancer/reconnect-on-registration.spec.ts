@@ -1,9 +1,7 @@
-import { GreeterService, protoFile } from '@flotilla/proto';
+import { GreeterService } from '@flotilla/proto';
 import { waitFor } from '@flotilla/testing';
-import { createClient } from '../client/create-client.js';
 import type { TypedClient } from '../client/client-types.js';
-import { type GreeterFleet, startGreeterFleet } from '../test-support/greeter-fleet.js';
-import { waitConnected } from '../test-support/wait-connected.js';
+import { type GreeterFleet, greeterClient, startGreeterFleet } from '../test-support/greeter-fleet.js';
 
 // A restarted instance registers again. The balancer must take that as "it is up" and reconnect
 // at once, not when the reconnect backoff from its downtime runs out (grpc-js: up to 2 minutes).
@@ -13,9 +11,7 @@ describe('reconnect on re-registration (real greeter, real etcd)', () => {
 
   beforeAll(async () => {
     fleet = await startGreeterFleet(1);
-    client = createClient(GreeterService, 'etcd:///greeter', {
-      discovery: fleet.discovery,
-      protoFile: protoFile('helloworld/v1/greeter.proto'),
+    client = await greeterClient(fleet, {
       config: { timeoutMs: 5000 },
       // A backoff far longer than the test: only the re-registration can bring the endpoint back.
       channelOptions: {
@@ -23,7 +19,6 @@ describe('reconnect on re-registration (real greeter, real etcd)', () => {
         'grpc.max_reconnect_backoff_ms': 120_000,
       },
     });
-    await waitConnected(client, 1);
   });
   afterAll(async () => {
     client?.$close();

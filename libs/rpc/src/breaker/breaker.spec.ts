@@ -1,11 +1,9 @@
-import { GreeterService, protoFile } from '@flotilla/proto';
+import { GreeterService } from '@flotilla/proto';
 import { waitFor } from '@flotilla/testing';
-import { createClient } from '../client/create-client.js';
 import type { TypedClient } from '../client/client-types.js';
 import type { ServiceRpcConfig } from '../config/rpc-config.js';
-import { type GreeterFleet, startGreeterFleet } from '../test-support/greeter-fleet.js';
+import { type GreeterFleet, greeterClient, startGreeterFleet } from '../test-support/greeter-fleet.js';
 import { runLoad } from '../test-support/load.js';
-import { waitConnected } from '../test-support/wait-connected.js';
 
 const BREAKER = {
   windowMs: 2000,
@@ -23,12 +21,7 @@ describe('per-endpoint circuit breaker (three greeters, one answering UNAVAILABL
   beforeAll(async () => {
     fleet = await startGreeterFleet(3, (i) => faults.get(i) ?? {});
     const config: ServiceRpcConfig = { breaker: BREAKER, timeoutMs: 5000 };
-    client = createClient(GreeterService, 'etcd:///greeter', {
-      discovery: fleet.discovery,
-      protoFile: protoFile('helloworld/v1/greeter.proto'),
-      config,
-    });
-    await waitConnected(client, 3);
+    client = await greeterClient(fleet, { config });
   });
   afterAll(async () => {
     client?.$close();

@@ -1,9 +1,6 @@
 import { status } from '@grpc/grpc-js';
-import { GreeterService, protoFile } from '@flotilla/proto';
-import { createClient } from '../client/create-client.js';
-import { type GreeterFleet, startGreeterFleet } from '../test-support/greeter-fleet.js';
+import { type GreeterFleet, greeterClient, startGreeterFleet } from '../test-support/greeter-fleet.js';
 import { forCalls, runLoad } from '../test-support/load.js';
-import { waitConnected } from '../test-support/wait-connected.js';
 
 describe('retry budget with every instance failing (real greeters answering UNAVAILABLE)', () => {
   let fleet: GreeterFleet;
@@ -18,9 +15,7 @@ describe('retry budget with every instance failing (real greeters answering UNAV
   it('keeps total attempts within the budget: calls + maxTokens / 2, far below maxAttempts x calls', async () => {
     const maxTokens = 10;
     const calls = 200;
-    const client = createClient(GreeterService, 'etcd:///greeter', {
-      discovery: fleet.discovery,
-      protoFile: protoFile('helloworld/v1/greeter.proto'),
+    const client = await greeterClient(fleet, {
       // Breakers off, so that every attempt really goes to a server and is counted.
       config: {
         breaker: { enabled: false },
@@ -29,7 +24,6 @@ describe('retry budget with every instance failing (real greeters answering UNAV
       },
     });
     try {
-      await waitConnected(client, 3);
       const result = await runLoad(4, (i) => client.sayHello({ name: `f${i}`, count: 0 }), forCalls(calls));
       expect(result.ok).toBe(0);
       expect(result.errors).toHaveLength(calls);

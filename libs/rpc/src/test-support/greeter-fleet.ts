@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createDiscovery, type Discovery } from '@flotilla/discovery';
+import { GreeterService, protoFile } from '@flotilla/proto';
 import {
   captureOutput,
   type EtcdCluster,
@@ -11,6 +12,9 @@ import {
   stopChild,
   waitFor,
 } from '@flotilla/testing';
+import type { TypedClient } from '../client/client-types.js';
+import { createClient, type CreateClientOptions } from '../client/create-client.js';
+import { waitConnected } from './wait-connected.js';
 
 /** The greeter's build output, run as a child process with plain Node. */
 export const GREETER_MAIN = fileURLToPath(new URL('../../../../apps/greeter/dist/main.js', import.meta.url));
@@ -107,4 +111,28 @@ export async function startGreeterFleet(
     throw error;
   }
   return fleet;
+}
+
+/**
+ * A client of the fleet's greeters by name (etcd:///greeter, through the fleet's discovery, with the
+ * greeter's .proto for idempotency), once it holds a READY connection to `connected` of them
+ * (default: every instance). `options` adds to or overrides those.
+ */
+export async function greeterClient(
+  fleet: GreeterFleet,
+  options: Omit<CreateClientOptions, 'discovery'> & { connected?: number } = {},
+): Promise<TypedClient<typeof GreeterService>> {
+  const { connected = fleet.instances.length, ...clientOptions } = options;
+  const client = createClient(GreeterService, 'etcd:///greeter', {
+    discovery: fleet.discovery,
+    protoFile: protoFile('helloworld/v1/greeter.proto'),
+    ...clientOptions,
+  });
+  try {
+    await waitConnected(client, connected);
+  } catch (error) {
+    client.$close();
+    throw error;
+  }
+  return client;
 }

@@ -76,7 +76,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
 
   began = performance.now();
   await watch.start();
-  load.start();
+  // Failed calls are timed on the same clock as the fault lines.
+  load.start(began);
   const stopFaults = new AbortController();
   const settleMs = Math.min(5000, o.durationMs / 4);
   const faultTimer = setTimeout(() => stopFaults.abort(), o.durationMs - settleMs);

@@ -33,6 +33,8 @@ export class LoadGenerator {
   private timer: NodeJS.Timeout | undefined;
   private due = 0;
   private started = 0;
+  /** What a failure's "at X.Xs" counts from. */
+  private origin = 0;
 
   constructor(
     private readonly gateway: string,
@@ -41,8 +43,10 @@ export class LoadGenerator {
     private readonly random: () => number,
   ) {}
 
-  start(): void {
+  /** Starts calling; `origin` (a performance.now() time, default now) is when the run's clock began. */
+  start(origin?: number): void {
     this.started = performance.now();
+    this.origin = origin ?? this.started;
     this.timer = setInterval(() => this.tick(), 5);
   }
 
@@ -93,7 +97,7 @@ export class LoadGenerator {
       this.result.failures[failure] = (this.result.failures[failure] ?? 0) + 1;
       if (this.result.examples.length < 5)
         this.result.examples.push(
-          `at ${((performance.now() - this.started) / 1000).toFixed(1)}s GET ${url}: ${failure}${detail ? ` (${detail})` : ''}`,
+          `at ${((performance.now() - this.origin) / 1000).toFixed(1)}s GET ${url}: ${failure}${detail ? ` (${detail})` : ''}`,
         );
     }
   }
