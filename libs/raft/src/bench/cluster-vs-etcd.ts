@@ -771,7 +771,7 @@ function findProfile(dir: string): string | undefined {
 async function main(): Promise<void> {
   if (SYSTEMS.includes('flotilla') && !existsSync(NODE_MAIN))
     throw new Error(`${NODE_MAIN} is missing: run npx nx run raft:build (or pass --node-main)`);
-  if (!existsSync(CLIENT)) throw new Error(`${CLIENT} is missing: run npx nx run raft:build`);
+  if (!existsSync(CLIENT)) throw new Error(`${CLIENT} is missing: run npx nx run raft:build-bench`);
   const etcdVersion = SYSTEMS.includes('etcd')
     ? (/etcd Version: (\S+)/.exec(execFileSync(etcdBinary(), ['--version'], { encoding: 'utf8' }))?.[1] ??
       '?')
