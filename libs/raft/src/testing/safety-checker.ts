@@ -13,7 +13,7 @@ interface SeenEntry {
  *  - election safety: at most one leader per term;
  *  - log matching: equal (index, term) implies equal entry and equal predecessor term (hence equal prefixes);
  *  - leader completeness: a leader's log holds every entry known committed (checked at election, and for
- *    every later commit against current leaders of higher terms);
+ *    every later commit against the current leaders of terms above the committing server's);
  *  - state machine safety: a committed index never changes term;
  *  - leader commit rule (§5.4.2): a leader moves its commit index only onto an entry of its own
  *    term (older entries are committed indirectly). This catches a Figure 8 bug directly, even in
@@ -79,6 +79,11 @@ export class SafetyChecker {
     }
   }
 
+  /**
+   * `node` moved its commit index from `from` to `to`; `leaders` are the current leaders. Only those
+   * of later terms than `node`'s must hold the entries: the commit happened in `node`'s term or
+   * before, and a stale leader (isolated, elected earlier) may lack an entry committed after it.
+   */
   onCommit(server: number, node: RaftNode, from: number, to: number, leaders: readonly RaftNode[]): void {
     for (let idx = from + 1; idx <= to; idx++) {
       const t = node.log.term(idx);
@@ -92,7 +97,7 @@ export class SafetyChecker {
       }
       if (known === undefined) this.committed.set(idx, t);
       for (const l of leaders) {
-        if (l.term > t && idx > l.log.snapshotIndex && l.log.term(idx) !== t) {
+        if (l.term > node.term && idx > l.log.snapshotIndex && l.log.term(idx) !== t) {
           this.fail(
             `leader completeness: leader ${l.id} of term ${l.term} lacks committed entry ${idx}/${t}`,
           );

@@ -63,10 +63,7 @@ export class SafetyObserver {
           this.checker.onLeaderCommit(i, node);
         if (node.role === 'leader') this.hooks.onLeaderCommit(i, node, s.voters);
         leaders ??= nodes.filter((x): x is RaftNode => x !== null && x.role === 'leader');
-        // Only leaders of later terms than the committing one must hold the entries: a stale leader
-        // (isolated, CheckQuorum off) elected before the commit may lack them.
-        const later = leaders.filter((l) => l.term > node.term);
-        this.checker.onCommit(i, node, s.commit, committed, later);
+        this.checker.onCommit(i, node, s.commit, committed, leaders);
         this.elections.onCommit(node, s.commit);
       }
       s.role = node.role;
